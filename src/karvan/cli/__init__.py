@@ -1,0 +1,1 @@
+"""Typer commands: thin, translating arguments to core calls and core errors to one-line messages."""
