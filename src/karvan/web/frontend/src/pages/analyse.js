@@ -1,0 +1,8 @@
+// Placeholder until the analyse page lands.
+import { h } from '../ui.js';
+
+export default {
+  title: 'Analyse',
+  roles: ['shipper', 'forwarder', 'operator', 'analyst'],
+  render(main) { main.append(h('section', { class: 'page' }, h('h1', {}, 'Analyse'))); },
+};
