@@ -1,0 +1,86 @@
+"""Figures the simulation needs that the network records do not hold.
+
+Line capacity of rail sections, train throughput of border crossings, berths and yards of ports and
+storm seasons live in a YAML file next to this module (`corridor.yaml`), each with a source or
+"estimate: <basis>", the same rule as the network files. A scenario can point to another file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from karvan.errors import InputError
+from karvan.network.model import ServiceKind, Source
+
+DEFAULT_DATA = Path(__file__).with_name("corridor.yaml")
+
+
+class _Fact(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LineCapacity(_Fact):
+    """Trains per day a rail link can take, less the trains of other traffic using it."""
+
+    link: str
+    trains_per_day: float = Field(gt=0)
+    background_trains_per_day: float = Field(default=0, ge=0)
+    source: Source
+
+    @property
+    def free_trains_per_day(self) -> float:
+        return max(self.trains_per_day - self.background_trains_per_day, 0.1)
+
+
+class CrossingCapacity(_Fact):
+    """Trains per day a border station can hand over (e.g. Dostyk-Alashankou exchange)."""
+
+    place: str
+    trains_per_day: float = Field(gt=0)
+    source: Source
+
+
+class PortFacts(_Fact):
+    """Berths that ferries and ships call at, how long a call holds one, and the container yard."""
+
+    place: str
+    berths: int = Field(ge=1)
+    berth_hours_per_call: float = Field(gt=0)
+    yard_teu: int | None = Field(default=None, ge=1)
+    source: Source
+
+
+class StormSeason(_Fact):
+    service_kinds: tuple[ServiceKind, ...] = ()
+    services: tuple[str, ...] = ()
+    months: tuple[int, ...] = Field(min_length=1)
+    cancel_probability: float = Field(ge=0, le=1)
+    source: Source
+
+
+class SimulationData(_Fact):
+    lines: tuple[LineCapacity, ...] = ()
+    crossings: tuple[CrossingCapacity, ...] = ()
+    ports: tuple[PortFacts, ...] = ()
+    storms: tuple[StormSeason, ...] = ()
+
+
+def load_simulation_data(path: Path | str | None = None) -> SimulationData:
+    path = Path(path) if path else DEFAULT_DATA
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise InputError(f"no such simulation data file: {path}", field="data") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", record=str(path)) from None
+    raw.pop("meta", None)
+    try:
+        return SimulationData.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        raise InputError(err["msg"].removeprefix("Value error, "), record=path.name, field=field,
+                         fix=f"correct {field} in {path}") from None

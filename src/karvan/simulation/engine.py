@@ -1,0 +1,467 @@
+"""The discrete-event model of the corridor (SimPy), one run for one seed.
+
+Containers arrive in daily consignments per origin-destination and follow their route (see
+`routing`). Every scheduled departure is a vehicle process: it leaves its first stop at the timetable
+time (unless a storm cancels a sailing or the place is closed), loads waiting consignments first
+come first served up to its TEU capacity (splitting a consignment when only part fits), runs each leg
+with a lognormal run time, and at each later stop waits out border and customs dwells, then unloads
+and loads. Capacity that the network records do not carry comes from the simulation data file:
+
+- rail links: at most `trains_per_day` trains enter a link per day (a headway of 24 h / free trains);
+- border crossings: at most `trains_per_day` trains pass a crossing station per day;
+- gauge change: a place handles `capacity_teu_per_day`; a train or consignment is held for the
+  longer of its sampled dwell and its queue wait plus its processing time (TEU / rate);
+- ports: a ship or ferry needs a berth for `berth_hours_per_call` on departure and arrival; a
+  container waiting for a sailing needs yard space, and waits on its wagon when the yard is full.
+"""
+
+from __future__ import annotations
+
+import random
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Generator, Iterable
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import networkx as nx
+import simpy
+
+from karvan.errors import InputError
+from karvan.network.model import DwellKind, Mode, Schedule, Service
+from karvan.network.network import Network
+from karvan.simulation.data import SimulationData, StormSeason
+from karvan.simulation.recorder import Level, Recorder, ResourceStat
+from karvan.simulation.routing import WATER, Ride, Route, route_via, stop_kinds
+from karvan.simulation.sampling import poisson, sample_hours
+from karvan.simulation.scenario import Demand, Scenario
+
+Proc = Generator[simpy.Event, Any, None]
+
+
+class Consignment:
+    """Containers of one origin-destination travelling together (until a vehicle splits them)."""
+
+    __slots__ = ("alight", "containers", "corridor", "created_h", "done", "enqueued_h", "od", "position",
+                 "route_index", "teu_per_container", "tonnes_per_container")
+
+    def __init__(self, demand: Demand, containers: float, created_h: float) -> None:
+        self.od = demand.od
+        self.corridor = demand.label
+        self.teu_per_container = demand.teu_per_container
+        self.tonnes_per_container = demand.tonnes_per_container
+        self.containers = containers
+        self.created_h = created_h
+        self.enqueued_h = 0.0
+        self.alight = 0
+        self.route_index = 0
+        self.position = 0
+        self.done: simpy.Event | None = None
+
+    @property
+    def teu(self) -> float:
+        return self.containers * self.teu_per_container
+
+    def split(self, containers: float) -> Consignment:
+        """Take `containers` off into a new consignment; this one keeps the rest."""
+        part = object.__new__(Consignment)
+        for name in self.__slots__:
+            setattr(part, name, getattr(self, name))
+        part.containers = containers
+        self.containers -= containers
+        return part
+
+
+def apply_capacity_changes(network: Network, scenario: Scenario) -> Network:
+    """The network with the scenario's service changes and added services."""
+    services = dict(network.services)
+    for change in scenario.capacity.services:
+        if change.service not in services:
+            raise InputError(f"no service {change.service!r} in the network", record=scenario.name,
+                             field="capacity.services.service", fix="use a service id of the network")
+        if change.remove:
+            del services[change.service]
+            continue
+        update: dict[str, Any] = {}
+        if change.capacity_teu is not None:
+            update["capacity_teu"] = change.capacity_teu
+        if change.departures_per_week is not None:
+            old = services[change.service].schedule
+            update["schedule"] = Schedule(departures_per_week=change.departures_per_week,
+                                          departure_time=old.departure_time)
+        services[change.service] = services[change.service].model_copy(update=update)
+    for added in scenario.capacity.add_services:
+        services[added.id] = added
+    return Network(places=network.places, links=network.links, services=services,
+                   dwells=network.dwells, operators=network.operators)
+
+
+def departure_hours(service: Service, network: Network, scenario: Scenario) -> list[float]:
+    """Departure times (hours from the scenario start, UTC) of a service within the horizon."""
+    place = network.places[service.stops[0]]
+    start = datetime.combine(scenario.start, time(0), ZoneInfo("UTC"))
+    local = start.astimezone(ZoneInfo(place.timezone))
+    offset_h = (local.utcoffset() or timedelta(0)).total_seconds() / 3600
+    schedule = service.schedule
+    clock_h = schedule.departure_time.hour + schedule.departure_time.minute / 60
+    first_h = -scenario.start.weekday() * 24.0 + clock_h - offset_h
+    end_h = scenario.horizon_days * 24.0
+    if schedule.weekdays is not None:
+        offsets = sorted(day * 24.0 for day in schedule.weekdays)
+        period_h = 168.0
+    else:
+        offsets = [0.0]
+        period_h = 168.0 / (schedule.departures_per_week or 1.0)
+    times = []
+    base = first_h
+    while base < end_h:
+        times.extend(base + o for o in offsets if 0 <= base + o < end_h)
+        base += period_h
+    return times
+
+
+class CorridorModel:
+    """One simulation run: build resources from network, data and scenario, then `run()`."""
+
+    def __init__(self, network: Network, scenario: Scenario, data: SimulationData, seed: int) -> None:
+        self.network = apply_capacity_changes(network, scenario)
+        self.scenario = scenario
+        self.rng = random.Random(seed)
+        self.env = simpy.Environment()
+        self.rec = Recorder(scenario.start, scenario.horizon_days, scenario.warmup_days)
+        self.routes: list[Route] = [route_via(self.network, d.origin, d.destination, d.via)
+                                    for d in scenario.demand]
+        self.queues: dict[tuple[str, int], deque[Consignment]] = {}
+        self.missed: dict[tuple[str, int], list[float]] = {}
+        self.in_transit = 0.0
+        self._window_h = (scenario.horizon_days - scenario.warmup_days) * 24.0
+        self._build_closures()
+        self._build_storms(data.storms)
+        self._build_gauge_change()
+        self._build_lines(data)
+        self._build_crossings(data)
+        self._build_ports(data)
+
+    # --- resources -------------------------------------------------------------------------------
+
+    def _build_closures(self) -> None:
+        self.closures: dict[str, list[tuple[float, float]]] = {}
+        for d in self.scenario.disruptions:
+            if d.kind == "closure":
+                start_h = d.start_day * 24.0
+                self.closures.setdefault(d.place, []).append((start_h, start_h + d.days * 24.0))
+
+    def _build_storms(self, seasons: Iterable[StormSeason]) -> None:
+        storms: list[tuple[frozenset[Any], frozenset[str], frozenset[int], float]] = []
+        if self.scenario.weather:
+            storms += [(frozenset(s.service_kinds), frozenset(s.services), frozenset(s.months),
+                        s.cancel_probability) for s in seasons]
+        storms += [(frozenset(d.service_kinds), frozenset(d.services), frozenset(d.months),
+                    d.cancel_probability) for d in self.scenario.disruptions if d.kind == "storm"]
+        self.storms = storms
+
+    def _stat(self, key: str, kind: str, name: str, place: str | None, available: float) -> ResourceStat:
+        stat = self.rec.resource(key, kind, name, place)
+        stat.available = available
+        return stat
+
+    def _build_gauge_change(self) -> None:
+        override = {f.place: f.gauge_change_teu_per_day for f in self.scenario.capacity.facilities
+                    if f.gauge_change_teu_per_day}
+        self.gauge: dict[str, tuple[simpy.Resource, float, ResourceStat]] = {}
+        for code, place in self.network.places.items():
+            facility = place.facilities.gauge_change
+            rate = override.get(code, facility.capacity_teu_per_day if facility else None)
+            if rate:
+                stat = self._stat(f"gauge_change:{code}", "gauge_change", f"gauge change at {code}", code,
+                                  rate / 24.0 * self._window_h)
+                self.gauge[code] = (simpy.Resource(self.env, 1), rate, stat)
+
+    def _build_lines(self, data: SimulationData) -> None:
+        override = {line.link: line.trains_per_day for line in self.scenario.capacity.lines}
+        self.lines: dict[str, tuple[simpy.Resource, float, ResourceStat]] = {}
+        for line in data.lines:
+            if line.link not in self.network.links:
+                continue
+            free = override.get(line.link, line.free_trains_per_day)
+            stat = self._stat(f"line:{line.link}", "line", f"rail link {line.link}", None,
+                              free / 24.0 * self._window_h)
+            self.lines[line.link] = (simpy.Resource(self.env, 1), 24.0 / free, stat)
+        rail = nx.Graph()
+        for link in self.network.links.values():
+            if link.mode is Mode.RAIL:
+                rail.add_edge(link.a, link.b, weight=link.distance_km, id=link.id)
+        self._rail = rail
+        self._leg_links: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def _links_of_leg(self, a: str, b: str) -> tuple[str, ...]:
+        key = (a, b)
+        if key not in self._leg_links:
+            ids: tuple[str, ...] = ()
+            if self.lines and a in self._rail and b in self._rail:
+                try:
+                    path = nx.shortest_path(self._rail, a, b, weight="weight")
+                    ids = tuple(self._rail.edges[u, v]["id"] for u, v in zip(path, path[1:], strict=False))
+                except nx.NetworkXNoPath:
+                    ids = ()
+            self._leg_links[key] = tuple(i for i in ids if i in self.lines)
+        return self._leg_links[key]
+
+    def _build_crossings(self, data: SimulationData) -> None:
+        self.crossings: dict[str, tuple[simpy.Resource, float, ResourceStat]] = {}
+        for crossing in data.crossings:
+            if crossing.place in self.network.places:
+                stat = self._stat(f"crossing:{crossing.place}", "crossing", f"crossing at {crossing.place}",
+                                  crossing.place, crossing.trains_per_day / 24.0 * self._window_h)
+                self.crossings[crossing.place] = (simpy.Resource(self.env, 1),
+                                                  24.0 / crossing.trains_per_day, stat)
+
+    def _build_ports(self, data: SimulationData) -> None:
+        override = {f.place: f for f in self.scenario.capacity.facilities}
+        self.berths: dict[str, tuple[simpy.Resource, float, ResourceStat]] = {}
+        self.yards: dict[str, tuple[simpy.Container, ResourceStat]] = {}
+        for port in data.ports:
+            if port.place not in self.network.places:
+                continue
+            change = override.get(port.place)
+            berths = change.berths if change and change.berths else port.berths
+            yard_teu = change.yard_teu if change and change.yard_teu else port.yard_teu
+            stat = self._stat(f"berths:{port.place}", "berths", f"berths at {port.place}", port.place,
+                              berths * self._window_h)
+            self.berths[port.place] = (simpy.Resource(self.env, berths), port.berth_hours_per_call, stat)
+            if yard_teu:
+                ystat = self._stat(f"yard:{port.place}", "yard", f"yard at {port.place}", port.place,
+                                   yard_teu * self._window_h)
+                ystat.level = Level(self.rec.warmup_h)
+                self.yards[port.place] = (simpy.Container(self.env, capacity=yard_teu), ystat)
+
+    # --- demand and journeys ---------------------------------------------------------------------
+
+    def _demand(self, index: int, demand: Demand) -> Proc:
+        per_day = demand.containers_per_week * self.scenario.demand_factor / 7.0
+        day = 0
+        while day < self.scenario.horizon_days:
+            growth = (1 + demand.growth_pct_per_year / 100.0) ** (day / 365.0)
+            containers = poisson(self.rng, per_day * growth)
+            at_h = (day + self.rng.random()) * 24.0
+            if containers:
+                yield self.env.timeout(max(at_h - self.env.now, 0.0))
+                self.env.process(self._journey(Consignment(demand, containers, self.env.now), index, 0))
+            day += 1
+
+    def _journey(self, c: Consignment, route_index: int, first_step: int, queued: bool = False) -> Proc:
+        route = self.routes[route_index]
+        self.in_transit += c.containers
+        for position in range(first_step, len(route)):
+            step = route[position]
+            if isinstance(step, Ride):
+                if not (queued and position == first_step):
+                    yield from self._enqueue(c, step, route_index, position)
+                assert c.done is not None
+                yield c.done
+            else:
+                yield from self._wait_open(step.place, c.teu)
+                yield from self._dwell(step.place, step.kinds, c.teu)
+        self.in_transit -= c.containers
+        self.rec.journey_done(self.env.now, c.created_h, c.od, c.corridor, c.containers, c.teu,
+                              c.containers * c.tonnes_per_container)
+
+    def _enqueue(self, c: Consignment, ride: Ride, route_index: int, position: int) -> Proc:
+        service = self.network.services[ride.service]
+        place = service.stops[ride.board]
+        self.rec.queue(place).change(self.env.now, c.containers)
+        c.enqueued_h = self.env.now
+        if service.mode in WATER and place in self.yards:
+            yard, stat = self.yards[place]
+            asked = self.env.now
+            yield yard.put(c.teu)
+            assert stat.level is not None
+            stat.level.change(self.env.now, c.teu)
+            self.rec.delay(self.env.now, stat, self.env.now - asked, c.teu)
+        c.alight = ride.alight
+        c.done = self.env.event()
+        self.queues.setdefault((ride.service, ride.board), deque()).append(c)
+        c.route_index, c.position = route_index, position
+
+    def _wait_open(self, place: str, teu: float) -> Proc:
+        for start_h, end_h in self.closures.get(place, ()):
+            if start_h <= self.env.now < end_h:
+                stat = self.rec.resource(f"closure:{place}", "closure", f"closure of {place}", place)
+                self.rec.delay(self.env.now, stat, end_h - self.env.now, teu)
+                yield self.env.timeout(end_h - self.env.now)
+
+    def _dwell(self, place: str, kinds: Iterable[DwellKind], teu: float) -> Proc:
+        hours = 0.0
+        gauge_change = False
+        for kind in kinds:
+            dwell = self.network.dwell(place, kind)
+            if dwell is not None:
+                hours += sample_hours(self.rng, dwell.p50_hours, dwell.p90_hours)
+            gauge_change = gauge_change or kind is DwellKind.GAUGE_CHANGE
+        started = self.env.now
+        if gauge_change and place in self.gauge:
+            facility, rate, stat = self.gauge[place]
+            with facility.request() as request:
+                yield request
+                yield self.env.timeout(teu / rate * 24.0)
+            self.rec.delay(self.env.now, stat, self.env.now - started - hours, teu)
+            if self.rec.counting(self.env.now):
+                stat.used += teu
+                stat.count += 1
+        remaining = hours - (self.env.now - started)
+        if remaining > 0:
+            yield self.env.timeout(remaining)
+
+    # --- vehicles --------------------------------------------------------------------------------
+
+    def _timetable(self, service: Service) -> Proc:
+        for t in departure_hours(service, self.network, self.scenario):
+            if t > self.env.now:
+                yield self.env.timeout(t - self.env.now)
+            self.env.process(self._vehicle(service))
+
+    def _cancelled(self, service: Service) -> bool:
+        month = (self.scenario.start + timedelta(hours=self.env.now)).month
+        for kinds, ids, months, probability in self.storms:
+            if month in months and (service.kind in kinds or service.id in ids):
+                if self.rng.random() < probability:
+                    return True
+        return False
+
+    def _token(self, gate: tuple[simpy.Resource, float, ResourceStat], teu: float) -> Proc:
+        """Pass a rate-limited gate (line, crossing): wait for it, then block it for one headway."""
+        resource, headway_h, stat = gate
+        asked = self.env.now
+        request = resource.request()
+        yield request
+        self.rec.delay(self.env.now, stat, self.env.now - asked, teu)
+        if self.rec.counting(self.env.now):
+            stat.used += 1
+            stat.count += 1
+        self.env.process(self._release_after(resource, request, headway_h))
+
+    def _release_after(self, resource: simpy.Resource, request: simpy.Event, hours: float) -> Proc:
+        yield self.env.timeout(hours)
+        resource.release(request)
+
+    def _berth(self, place: str, teu: float, before_h: float) -> Proc:
+        """Hold a berth for one call; the call may start `before_h` hours before now (loading)."""
+        resource, call_h, stat = self.berths[place]
+        asked = self.env.now
+        request = resource.request()
+        yield request
+        self.rec.delay(self.env.now, stat, self.env.now - asked, teu)
+        if self.rec.counting(self.env.now):
+            stat.used += call_h
+            stat.count += 1
+        self.env.process(self._release_after(resource, request, max(call_h - before_h, 0.0)))
+
+    def _vehicle(self, service: Service) -> Proc:
+        stops = service.stops
+        water = service.mode in WATER
+        waiting = self.queues.get((service.id, 0), ())
+        yield from self._wait_open(stops[0], sum(c.teu for c in waiting))
+        if water and self._cancelled(service):
+            self.rec.cancelled_sailings += 1
+            self._mark_missed(service.id, 0)
+            return
+        if water and stops[0] in self.berths:
+            yield from self._berth(stops[0], 0.0, 0.0)
+        onboard: list[Consignment] = []
+        stat = self.rec.resource(f"service:{service.id}", "service", service.name, None)
+        peak_teu = self._load(service, 0, onboard, 0.0)
+        load_teu = peak_teu
+        for i in range(1, len(stops)):
+            a, b = stops[i - 1], stops[i]
+            if service.mode is Mode.RAIL:
+                for link in self._links_of_leg(a, b):
+                    yield from self._token(self.lines[link], load_teu)
+            yield self.env.timeout(sample_hours(self.rng, service.run_hours[i - 1], service.p90_hours[i - 1]))
+            self._carried(f"{a}-{b}", onboard)
+            yield from self._wait_open(b, load_teu)
+            if service.mode is Mode.RAIL and b in self.crossings:
+                yield from self._token(self.crossings[b], load_teu)
+            if water and b in self.berths:
+                yield from self._berth(b, load_teu, 0.0)
+            kinds = stop_kinds(self.network, b, service, intermediate=i < len(stops) - 1)
+            if kinds:
+                yield from self._dwell(b, kinds, load_teu)
+            load_teu -= self._unload(service, i, onboard)
+            if i < len(stops) - 1:
+                load_teu = self._load(service, i, onboard, load_teu)
+                peak_teu = max(peak_teu, load_teu)
+        if self.rec.counting(self.env.now):
+            stat.used += peak_teu
+            stat.available += service.capacity_teu
+            stat.count += 1
+
+    def _mark_missed(self, service_id: str, stop: int) -> None:
+        if self.queues.get((service_id, stop)):
+            self.missed.setdefault((service_id, stop), []).append(self.env.now)
+
+    def _load(self, service: Service, stop: int, onboard: list[Consignment], load_teu: float) -> float:
+        """Board waiting consignments first come first served; the new load in TEU."""
+        queue = self.queues.get((service.id, stop))
+        place = service.stops[stop]
+        now = self.env.now
+        while queue:
+            room_teu = service.capacity_teu - load_teu
+            c = queue[0]
+            if c.teu > room_teu:
+                fits = float(int(room_teu / c.teu_per_container + 1e-9))
+                if fits < 1:
+                    break
+                rest = c.split(c.containers - fits)
+                rest.done = self.env.event()
+                queue[0] = rest
+                self.env.process(self._journey_from_queue(rest))
+            else:
+                queue.popleft()
+            onboard.append(c)
+            load_teu += c.teu
+            self._boarded(c, service, stop, place, now)
+        self._mark_missed(service.id, stop)
+        return load_teu
+
+    def _journey_from_queue(self, c: Consignment) -> Proc:
+        self.in_transit -= c.containers  # `_journey` counts it again
+        yield from self._journey(c, c.route_index, c.position, queued=True)
+
+    def _boarded(self, c: Consignment, service: Service, stop: int, place: str, now: float) -> None:
+        self.rec.queue(place).change(now, -c.containers)
+        self.rec.waited(now, place, now - c.enqueued_h, c.containers)
+        missed = self.missed.get((service.id, stop), ())
+        first = bisect_right(missed, c.enqueued_h)
+        if first < len(missed):
+            stat = self.rec.resource(f"service:{service.id}", "service", service.name, None)
+            self.rec.delay(now, stat, now - missed[first], c.teu)
+        if service.mode in WATER and place in self.yards:
+            yard, ystat = self.yards[place]
+            yard.get(c.teu)
+            assert ystat.level is not None
+            ystat.level.change(now, -c.teu)
+
+    def _carried(self, segment: str, onboard: list[Consignment]) -> None:
+        for c in onboard:
+            self.rec.ride_done(self.env.now, c.corridor, segment, c.teu, c.containers * c.tonnes_per_container)
+
+    def _unload(self, service: Service, stop: int, onboard: list[Consignment]) -> float:
+        leaving = [c for c in onboard if c.alight == stop]
+        if not leaving:
+            return 0.0
+        onboard[:] = [c for c in onboard if c.alight != stop]
+        for c in leaving:
+            assert c.done is not None
+            c.done.succeed()
+        return sum(c.teu for c in leaving)
+
+    # --- run -------------------------------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        for service in self.network.services.values():
+            self.env.process(self._timetable(service))
+        for index, demand in enumerate(self.scenario.demand):
+            self.env.process(self._demand(index, demand))
+        self.env.run(until=self.scenario.horizon_days * 24.0)
+        return self.rec.summary(self.in_transit)

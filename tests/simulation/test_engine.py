@@ -1,0 +1,89 @@
+"""Behaviour of one run on the synthetic corridor of conftest.py."""
+
+from typing import Any
+
+from sim_corridor import corridor, scenario
+
+from karvan.network.network import Network
+from karvan.simulation.data import CrossingCapacity, PortFacts, SimulationData
+from karvan.simulation.engine import CorridorModel, departure_hours
+
+
+def _run(network: Network, data: SimulationData | None = None, seed: int = 7, **overrides: Any) -> dict[str, Any]:
+    return CorridorModel(network, scenario(**overrides), data or SimulationData(), seed).run()
+
+
+def _delay(result: dict[str, Any], resource: str) -> float:
+    return next(r["delay_teu_hours_per_week"] for r in result["resources"] if r["id"] == resource)
+
+
+def test_same_seed_same_output_other_seed_differs(network: Network) -> None:
+    assert _run(network) == _run(network)
+    assert _run(network) != _run(network, seed=8)
+
+
+def test_containers_are_conserved(network: Network) -> None:
+    result = _run(network, warmup_days=0)
+    delivered = result["delivered_containers"]
+    in_transit = result["in_transit_at_end"]
+    sent = sum(row["teu"] for row in result["delivered_monthly"]) / 2
+    assert delivered == sent
+    assert delivered > 0 and in_transit >= 0
+
+
+def test_weekly_timetable_gives_one_departure_per_listed_day(network: Network) -> None:
+    times = departure_hours(network.services["CN"], network, scenario(horizon_days=28))
+    assert len(times) == 28
+    assert all(0 <= t < 28 * 24 for t in times)
+    ferry = departure_hours(network.services["FERRY"], network, scenario(horizon_days=28))
+    assert len(ferry) in (12, 13)
+
+
+def test_scarce_gauge_change_creates_the_top_bottleneck() -> None:
+    result = _run(corridor(gauge_teu_per_day=60), demand=[
+        {"origin": "CNXIA", "destination": "GETBS", "containers_per_week": 200}])
+    assert result["bottlenecks"][0]["id"] == "gauge_change:KZDOS"
+    roomy = _run(corridor(gauge_teu_per_day=6000), demand=[
+        {"origin": "CNXIA", "destination": "GETBS", "containers_per_week": 200}])
+    assert roomy["transit_hours"]["CNXIA-GETBS"]["p50"] < result["transit_hours"]["CNXIA-GETBS"]["p50"]
+
+
+def test_small_ferry_holds_containers_back_at_the_port() -> None:
+    demand = [{"origin": "CNXIA", "destination": "GETBS", "containers_per_week": 150}]
+    tight = _run(corridor(ferry_capacity=60), demand=demand)
+    assert _delay(tight, "service:FERRY") > 0
+    assert tight["nodes"]["KZAAU"]["wait_hours_mean"] > _run(corridor(), demand=demand)["nodes"]["KZAAU"][
+        "wait_hours_mean"]
+
+
+def test_closure_delays_transit(network: Network) -> None:
+    base = _run(network)
+    closed = _run(network, disruptions=[{"kind": "closure", "place": "KZDOS", "start_day": 40, "days": 14}])
+    assert closed["transit_hours"]["CNXIA-GETBS"]["max"] > base["transit_hours"]["CNXIA-GETBS"]["max"] + 24 * 7
+    assert any(r["id"] == "closure:KZDOS" for r in closed["bottlenecks"])
+
+
+def test_storm_cancels_sailings(network: Network) -> None:
+    calm = _run(network)
+    stormy = _run(network, disruptions=[{"kind": "storm", "months": [2, 3], "cancel_probability": 0.5}])
+    assert calm["cancelled_sailings"] == 0
+    assert stormy["cancelled_sailings"] > 0
+
+
+def test_berths_yard_and_crossing_are_used_when_configured(network: Network) -> None:
+    data = SimulationData(
+        ports=[PortFacts(place="KZAAU", berths=1, berth_hours_per_call=12, yard_teu=500, source="estimate: t")],
+        crossings=[CrossingCapacity(place="KZDOS", trains_per_day=4, source="estimate: t")])
+    result = _run(network, data)
+    ids = {r["id"]: r for r in result["resources"]}
+    assert ids["berths:KZAAU"]["count"] > 0 and 0 < ids["berths:KZAAU"]["utilisation"] <= 1
+    assert 0 < ids["yard:KZAAU"]["utilisation"] <= 1
+    assert ids["crossing:KZDOS"]["count"] > 0
+
+
+def test_added_capacity_lowers_ferry_use(network: Network) -> None:
+    base = _run(network)
+    more = _run(network, capacity={"services": [{"service": "FERRY", "departures_per_week": 6}]})
+    util = {r["id"]: r["utilisation"] for r in more["resources"]}
+    base_util = {r["id"]: r["utilisation"] for r in base["resources"]}
+    assert util["service:FERRY"] < base_util["service:FERRY"]
