@@ -1,0 +1,86 @@
+"""The FastAPI application factory.
+
+`create_app()` reads its settings from the environment (`KARVAN_DATABASE_URL` or `KARVAN_DATA_DIR`,
+`KARVAN_MAX_BODY_BYTES`, `KARVAN_NETWORK`), so `karvan serve --workers N` can start it in each worker
+with `uvicorn --factory karvan.api.app:create_app`. Tests pass `database_url` and `network` directly.
+
+Capabilities add their router with one line in `_include_routers`. Every route is authenticated
+(see `karvan.api.auth`) and every error is problem+json (see `karvan.api.problems`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from sqlalchemy.exc import IntegrityError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+import karvan
+from karvan.api import problems
+from karvan.api.auth import authenticated
+from karvan.api.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from karvan.api.routers import health, orgs
+from karvan.api.routers.network import router as network_router
+from karvan.network.loader import load_network
+from karvan.network.network import Network
+from karvan.store.db import Database
+from karvan.web import mount_web
+
+MAX_BODY_ENV = "KARVAN_MAX_BODY_BYTES"
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+"""10 MiB: a tracking batch of 10,000 events is about 4 MB of JSON."""
+
+
+def _include_routers(app: FastAPI) -> None:
+    app.include_router(health.router)
+    app.include_router(orgs.router)
+    app.include_router(network_router)
+
+
+def _integrity_conflict(request: Request, exc: Exception) -> JSONResponse:
+    """A constraint the core did not check first (e.g. a concurrent duplicate) is a conflict, not a 500."""
+    return problems.problem(409, "the request conflicts with an existing record", slug="conflict",
+                            instance=request.url.path)
+
+
+def create_app(database_url: str | None = None, *, network: Network | None = None,
+               max_body_bytes: int | None = None) -> FastAPI:
+    db = Database(database_url)
+    limit = max_body_bytes or int(os.environ.get(MAX_BODY_ENV) or DEFAULT_MAX_BODY_BYTES)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title="Karvan API",
+        version=karvan.__version__,
+        summary="Plan, book and track container freight on the Middle Corridor.",
+        description="Every endpoint except /health and /ready needs `Authorization: Bearer <API key>`. "
+                    "Errors are RFC 9457 problem+json. Lists are paginated with an opaque `cursor`.",
+        lifespan=lifespan,
+        dependencies=[Depends(authenticated)],
+        responses={401: {"model": problems.Problem, "description": "Missing or invalid API key"}},
+    )
+    app.state.db = db
+    app.state.network = _network_provider(network)
+    app.state.max_body_bytes = limit
+    problems.install(app)
+    app.add_exception_handler(IntegrityError, _integrity_conflict)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=limit)
+    app.add_middleware(AccessLogMiddleware)
+    _include_routers(app)
+    mount_web(app)
+    return app
+
+
+def _network_provider(network: Network | None) -> Callable[[], Network]:
+    """A fixed network, or the bundled one with overlays (the loader caches it until files change)."""
+    if network is not None:
+        return lambda: network
+    return load_network

@@ -1,0 +1,60 @@
+"""Authentication for every endpoint: `Authorization: Bearer <API key>`.
+
+`create_app` installs `authenticated` as an app-wide dependency, so every route, whoever wrote it,
+needs a valid key except the public paths (health and readiness; the OpenAPI document and /docs are not
+routes and stay public). In a route, ask for the caller with
+
+    principal: Principal = Depends(get_principal)            # any valid key
+    principal: Principal = Depends(require_scope("write"))   # a key with write (or admin) scope
+
+FastAPI caches `get_principal` per request, so the key is checked once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from karvan.api.deps import get_db
+from karvan.store.db import Database
+from karvan.store.models import Scope
+from karvan.tenancy.auth import authenticate
+from karvan.tenancy.orgs import NotAuthenticatedError
+from karvan.tenancy.principal import Principal
+
+PUBLIC_PATHS = frozenset({"/health", "/ready"})
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer kv_…`")
+
+
+def get_principal(request: Request,
+                  credentials: HTTPAuthorizationCredentials | None = Security(_bearer),
+                  db: Database = Depends(get_db)) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise NotAuthenticatedError("missing API key; send 'Authorization: Bearer <key>'")
+    with db.session() as session:
+        principal = authenticate(session, credentials.credentials)
+    request.state.org_id = principal.org_id
+    return principal
+
+
+def authenticated(request: Request,
+                  credentials: HTTPAuthorizationCredentials | None = Security(_bearer),
+                  db: Database = Depends(get_db)) -> None:
+    """The app-wide guard: every non-public route authenticates."""
+    if request.url.path not in PUBLIC_PATHS:
+        get_principal(request, credentials, db)
+
+
+def require_scope(scope: Scope | str) -> Callable[..., Principal]:
+    """A dependency giving the principal if its key has `scope` (higher scopes include lower ones)."""
+    needed = Scope(scope)
+
+    def dependency(principal: Principal = Depends(get_principal)) -> Principal:
+        principal.require_scope(needed)
+        return principal
+
+    dependency.__name__ = f"require_scope_{needed.value}"
+    return dependency

@@ -1,0 +1,1 @@
+"""Persistence: the database engine, the platform tables, migrations, backups and shared helpers."""

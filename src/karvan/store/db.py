@@ -1,0 +1,156 @@
+"""The database: where it lives, how to connect, and the declarative `Base` every table derives from.
+
+Default: a SQLite file `karvan.db` in the data directory ($KARVAN_DATA_DIR, else ./var), created on first
+use, in WAL mode with a busy timeout and foreign keys on. Production: PostgreSQL through psycopg 3, named by
+$KARVAN_DATABASE_URL (`postgresql+psycopg://user@host/db`).
+
+Sessions come in two flavours because SQLite needs them: `Database.session()` for reads and
+`Database.write_session()` for requests that write. On SQLite a write session starts with
+`BEGIN IMMEDIATE`, so two writers queue on the busy timeout instead of failing when one of them upgrades a
+read lock; on PostgreSQL both are ordinary READ COMMITTED transactions.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from karvan.errors import InputError
+
+DATABASE_URL_ENV = "KARVAN_DATABASE_URL"
+DATA_DIR_ENV = "KARVAN_DATA_DIR"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Deterministic constraint names, so migrations can name what they alter on both SQLite and PostgreSQL."""
+
+
+class Base(DeclarativeBase):
+    """Base class of every Karvan table, whichever capability owns it."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware instant, stored as UTC on both databases.
+
+    SQLite has no time zones, so naive values would silently change meaning; this type refuses naive
+    datetimes and always hands back aware UTC ones.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise InputError("time without a UTC offset", fix="give an ISO 8601 time such as "
+                             "2026-05-04T08:00:00+05:00")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get(DATA_DIR_ENV) or "var").resolve()
+
+
+def default_database_url() -> str:
+    """$KARVAN_DATABASE_URL, else the SQLite file in the data directory."""
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'karvan.db'}"
+
+
+def _check_url(url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise InputError(f"not a database URL: {url!r}", field=DATABASE_URL_ENV,
+                         fix="use sqlite:///path/karvan.db or postgresql+psycopg://user@host/db") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise InputError(f"unsupported database {parsed.get_backend_name()!r}", field=DATABASE_URL_ENV,
+                         fix="use SQLite or PostgreSQL (postgresql+psycopg://...)")
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername != "postgresql+psycopg":
+        raise InputError(f"driver {parsed.drivername!r} is not psycopg 3", field=DATABASE_URL_ENV,
+                         fix="write the URL as postgresql+psycopg://...")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin (see `_on_begin`).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; for SQLite the file's directory is created if missing."""
+    _check_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """One engine and its session factories; the API keeps one per process."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_database_url()
+        self.engine = make_engine(self.url)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(self.engine.execution_options(sqlite_begin="IMMEDIATE"),
+                                   expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self) -> Session:
+        """A session for reading (it may write too, but on SQLite it may then meet SQLITE_BUSY)."""
+        return self._read()
+
+    def write_session(self) -> Session:
+        """A session that takes the write lock at its first statement on SQLite."""
+        return self._write()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

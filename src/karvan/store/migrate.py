@@ -1,0 +1,44 @@
+"""Running the Alembic migrations from code (`karvan db upgrade`, `karvan serve`, the tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from karvan.store.db import make_engine
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["url"] = url
+    return config
+
+
+def upgrade(url: str, target: str = "heads") -> None:
+    """Migrate the database at `url` to every capability's newest revision (several heads)."""
+    command.upgrade(alembic_config(url), target)
+
+
+def downgrade(url: str, target: str) -> None:
+    command.downgrade(alembic_config(url), target)
+
+
+def head_revisions() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config("")).get_heads())
+
+
+def current_revisions(url: str) -> set[str]:
+    """The revisions the database is at; empty for a database never migrated."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return set(MigrationContext.configure(conn).get_current_heads())
+    finally:
+        engine.dispose()

@@ -1,0 +1,77 @@
+"""Tables of the tracking capability: stored events (every version, never deleted), webhook
+subscriptions and the webhook outbox.
+
+Event times are stored as fixed-width UTC text (`2026-05-04T03:00:00.000000Z`), which sorts as time
+does on both databases and costs nothing to index; the offset the event was reported with is kept in
+`offset_minutes` so exports give the time back as it was sent.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from karvan.store.db import Base
+
+
+class EventRow(Base):
+    """One version of one event. `(event_id, version)` and `content_key` are each unique."""
+
+    __tablename__ = "tracking_events"
+    __table_args__ = (
+        UniqueConstraint("event_id", "version"),
+        Index("ix_tracking_events_container_time", "container", "event_time"),
+        Index("ix_tracking_events_shipment_time", "shipment", "event_time"),
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(160))
+    version: Mapped[str] = mapped_column(String(27), default="")
+    content_key: Mapped[str] = mapped_column(String(64), unique=True)
+    event_type: Mapped[str] = mapped_column(String(10))
+    code: Mapped[str] = mapped_column(String(4))
+    classifier: Mapped[str] = mapped_column(String(3))
+    event_time: Mapped[str] = mapped_column(String(27))
+    offset_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    container: Mapped[str | None] = mapped_column(String(11), nullable=True)
+    shipment: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    locode: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
+    facility: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    service: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    departure: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    mode: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    operator: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    org_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    retracted: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[str] = mapped_column(String(27), index=True)
+    body: Mapped[str] = mapped_column(Text, default="{}")
+    """JSON: references, routing, other identifiers, type-specific details, source format."""
+
+
+class WebhookSubscriptionRow(Base):
+    __tablename__ = "webhook_subscriptions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(40), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(200))
+    event_types: Mapped[str] = mapped_column(String(200), default="")
+    """Comma-separated event types (EQUIPMENT, TRANSPORT...); empty means all."""
+    created_at: Mapped[str] = mapped_column(String(27))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class WebhookDeliveryRow(Base):
+    """The outbox: one row per (subscription, event), written in the event's transaction."""
+
+    __tablename__ = "webhook_outbox"
+    __table_args__ = (UniqueConstraint("subscription_id", "event_seq"),
+                      Index("ix_webhook_outbox_due", "delivered_at", "next_attempt_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subscription_id: Mapped[str] = mapped_column(String(40), index=True)
+    event_seq: Mapped[int] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[str] = mapped_column(String(27))
+    delivered_at: Mapped[str | None] = mapped_column(String(27), nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
