@@ -33,7 +33,7 @@ from karvan.network.model import DwellKind, Mode, Schedule, Service
 from karvan.network.network import Network
 from karvan.simulation.data import SimulationData, StormSeason
 from karvan.simulation.recorder import Level, Recorder, ResourceStat
-from karvan.simulation.routing import WATER, Ride, Route, route_via, stop_kinds
+from karvan.simulation.routing import WATER, DwellTime, Ride, Route, route_via, section_gauge
 from karvan.simulation.sampling import poisson, sample_hours
 from karvan.simulation.scenario import Demand, Scenario
 
@@ -43,7 +43,7 @@ Proc = Generator[simpy.Event, Any, None]
 class Consignment:
     """Containers of one origin-destination travelling together (until a vehicle splits them)."""
 
-    __slots__ = ("alight", "containers", "corridor", "created_h", "done", "enqueued_h", "od", "position",
+    __slots__ = ("alight", "boarded_h", "containers", "corridor", "created_h", "done", "enqueued_h", "od", "position",
                  "route_index", "teu_per_container", "tonnes_per_container")
 
     def __init__(self, demand: Demand, containers: float, created_h: float) -> None:
@@ -55,6 +55,7 @@ class Consignment:
         self.created_h = created_h
         self.enqueued_h = 0.0
         self.alight = 0
+        self.boarded_h: float | None = None
         self.route_index = 0
         self.position = 0
         self.done: simpy.Event | None = None
@@ -135,7 +136,15 @@ class CorridorModel:
         self.queues: dict[tuple[str, int], deque[Consignment]] = {}
         self.missed: dict[tuple[str, int], list[float]] = {}
         self.in_transit = 0.0
+        self._gauge_stops = {
+            service.id: frozenset(
+                i for i in range(1, len(service.stops) - 1)
+                if service.mode is Mode.RAIL and service.stops[i] in self.gauge_places
+                and section_gauge(self.network, service, i - 1) != section_gauge(self.network, service, i))
+            for service in self.network.services.values()}
         self._window_h = (scenario.horizon_days - scenario.warmup_days) * 24.0
+        self.gauge_places = {code for code, place in self.network.places.items()
+                             if place.facilities.gauge_change is not None}
         self._build_closures()
         self._build_storms(data.storms)
         self._build_gauge_change()
@@ -262,10 +271,10 @@ class CorridorModel:
                 yield c.done
             else:
                 yield from self._wait_open(step.place, c.teu)
-                yield from self._dwell(step.place, step.kinds, c.teu)
+                yield from self._dwell(step.place, step.dwells, c.teu)
         self.in_transit -= c.containers
-        self.rec.journey_done(self.env.now, c.created_h, c.od, c.corridor, c.containers, c.teu,
-                              c.containers * c.tonnes_per_container)
+        self.rec.journey_done(self.env.now, c.created_h, c.boarded_h, c.od, c.corridor, c.containers,
+                              c.teu, c.containers * c.tonnes_per_container)
 
     def _enqueue(self, c: Consignment, ride: Ride, route_index: int, position: int) -> Proc:
         service = self.network.services[ride.service]
@@ -291,14 +300,13 @@ class CorridorModel:
                 self.rec.delay(self.env.now, stat, end_h - self.env.now, teu)
                 yield self.env.timeout(end_h - self.env.now)
 
-    def _dwell(self, place: str, kinds: Iterable[DwellKind], teu: float) -> Proc:
+    def _dwell(self, place: str, dwells: Iterable[DwellTime], teu: float) -> Proc:
+        """Sampled dwell; at a gauge-change facility, at least the queue wait plus processing."""
         hours = 0.0
         gauge_change = False
-        for kind in kinds:
-            dwell = self.network.dwell(place, kind)
-            if dwell is not None:
-                hours += sample_hours(self.rng, dwell.p50_hours, dwell.p90_hours)
-            gauge_change = gauge_change or kind is DwellKind.GAUGE_CHANGE
+        for dwell in dwells:
+            hours += sample_hours(self.rng, dwell.p50_hours, dwell.p90_hours)
+            gauge_change = gauge_change or dwell.kind is DwellKind.GAUGE_CHANGE
         started = self.env.now
         if gauge_change and place in self.gauge:
             facility, rate, stat = self.gauge[place]
@@ -312,6 +320,18 @@ class CorridorModel:
         remaining = hours - (self.env.now - started)
         if remaining > 0:
             yield self.env.timeout(remaining)
+
+    def _through_gauge_change(self, place: str, teu: float) -> Proc:
+        """A through train's gauge change is inside its run time; it only waits if the facility is busy."""
+        facility, rate, stat = self.gauge[place]
+        asked = self.env.now
+        request = facility.request()
+        yield request
+        self.rec.delay(self.env.now, stat, self.env.now - asked, teu)
+        if self.rec.counting(self.env.now):
+            stat.used += teu
+            stat.count += 1
+        self.env.process(self._release_after(facility, request, teu / rate * 24.0))
 
     # --- vehicles --------------------------------------------------------------------------------
 
@@ -384,9 +404,8 @@ class CorridorModel:
                 yield from self._token(self.crossings[b], load_teu)
             if water and b in self.berths:
                 yield from self._berth(b, load_teu, 0.0)
-            kinds = stop_kinds(self.network, b, service, intermediate=i < len(stops) - 1)
-            if kinds:
-                yield from self._dwell(b, kinds, load_teu)
+            if i in self._gauge_stops[service.id]:
+                yield from self._through_gauge_change(b, load_teu)
             load_teu -= self._unload(service, i, onboard)
             if i < len(stops) - 1:
                 load_teu = self._load(service, i, onboard, load_teu)
@@ -430,6 +449,8 @@ class CorridorModel:
 
     def _boarded(self, c: Consignment, service: Service, stop: int, place: str, now: float) -> None:
         self.rec.queue(place).change(now, -c.containers)
+        if c.boarded_h is None:
+            c.boarded_h = now
         self.rec.waited(now, place, now - c.enqueued_h, c.containers)
         missed = self.missed.get((service.id, stop), ())
         first = bisect_right(missed, c.enqueued_h)

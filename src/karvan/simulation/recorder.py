@@ -94,6 +94,8 @@ class Recorder:
     delivered: defaultdict[tuple[int, str], list[float]] = field(
         default_factory=lambda: defaultdict(lambda: [0.0, 0.0]))
     transit: defaultdict[str, list[tuple[float, float]]] = field(default_factory=lambda: defaultdict(list))
+    transit_departed: defaultdict[str, list[tuple[float, float]]] = field(
+        default_factory=lambda: defaultdict(list))
     node_wait: defaultdict[str, list[tuple[float, float]]] = field(default_factory=lambda: defaultdict(list))
     node_queue: dict[str, Level] = field(default_factory=dict)
     resources: dict[str, ResourceStat] = field(default_factory=dict)
@@ -130,14 +132,15 @@ class Recorder:
             cell[0] += teu
             cell[1] += tonnes
 
-    def journey_done(self, now_h: float, created_h: float, od: str, corridor: str, containers: float,
-                     teu: float, tonnes: float) -> None:
+    def journey_done(self, now_h: float, created_h: float, boarded_h: float | None, od: str, corridor: str,
+                     containers: float, teu: float, tonnes: float) -> None:
         if self.counting(now_h):
             cell = self.delivered[(self.month(now_h), corridor)]
             cell[0] += teu
             cell[1] += tonnes
         if created_h >= self.warmup_h:
             self.transit[od].append((now_h - created_h, containers))
+            self.transit_departed[od].append((now_h - (boarded_h or created_h), containers))
             self.delivered_containers += containers
 
     def waited(self, now_h: float, place: str, hours: float, containers: float) -> None:
@@ -170,6 +173,8 @@ class Recorder:
                  "tonnes": round(v[1], 1)}
                 for (m, corridor), v in sorted(self.delivered.items())],
             "transit_hours": {od: _distribution(values) for od, values in sorted(self.transit.items())},
+            "transit_hours_from_departure": {
+                od: _distribution(values) for od, values in sorted(self.transit_departed.items())},
             "nodes": {
                 place: {
                     "wait_hours_mean": _round(_mean(self.node_wait.get(place, []))),

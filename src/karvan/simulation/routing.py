@@ -1,17 +1,20 @@
 """Which services a simulated container rides, and which dwells it meets on the way.
 
-A route is a sequence of `Ride` (one service from one stop to a later one) and `Transfer` (the
-dwells between two rides at one place). The dwell rules, shared by the router and the engine:
+A route is a sequence of `Ride` (one service from one stop to a later one) and `Handle` (dwells at
+one place, each a p50/p90 pair). Routes come from the planner when it can plan the origin-destination
+(`karvan.simulation.planned`); otherwise from `find_route` here, which applies the planner's dwell
+rules so that both agree:
 
-- a vehicle arriving at a stop other than its first waits out the place's border and customs dwells;
-  at an intermediate stop of a rail service with a gauge-change facility the whole train is
-  gauge-changed as well (a through block train);
-- a container moving from one service to another at a place meets the gauge change (rail to rail at a
-  gauge-change place), otherwise the transshipment dwell, plus port handling when a ferry or ship is
-  on either side.
+- boarding a ferry or ship at the origin, or leaving one at the destination: port handling;
+- at a change of service exactly one of: gauge change (rail to rail, 1435 to 1520 mm or back), port
+  handling (a ferry or ship on either side), transshipment; plus the border dwell (or, without one,
+  customs) when the arriving or departing section crosses a border;
+- a through service's border stops are inside its timetabled run times, so a vehicle does not dwell
+  at its intermediate stops (it only queues for capacity there, see `engine`);
+- a place without a dwell record gets the planner's default (data/handling.yaml, an estimate).
 
-The router picks, per origin-destination, the route with the least expected door time: half the
-average headway of each service boarded, p50 run times and p50 dwells.
+`find_route` picks the route with the least expected hours: half the average headway of each service
+boarded, p50 run times and p50 dwells.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import count
 
 from karvan.errors import NoRouteError
-from karvan.network.model import DwellKind, Mode, Service
+from karvan.network.model import DwellKind, Gauge, Mode, Service
 from karvan.network.network import Network
 
 HOURS_PER_WEEK = 168.0
@@ -37,12 +41,23 @@ class Ride:
 
 
 @dataclass(frozen=True, slots=True)
-class Transfer:
+class DwellTime:
+    kind: DwellKind
+    p50_hours: float
+    p90_hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class Handle:
     place: str
-    kinds: tuple[DwellKind, ...]
+    dwells: tuple[DwellTime, ...]
+
+    @property
+    def p50_hours(self) -> float:
+        return sum(d.p50_hours for d in self.dwells)
 
 
-Step = Ride | Transfer
+Step = Ride | Handle
 Route = tuple[Step, ...]
 
 
@@ -53,45 +68,70 @@ def departures_per_week(service: Service) -> float:
     return float(schedule.departures_per_week or 0.0)
 
 
-def has_gauge_change(network: Network, place: str) -> bool:
-    facility = network.places[place].facilities.gauge_change if place in network.places else None
-    return facility is not None or network.dwell(place, DwellKind.GAUGE_CHANGE) is not None
+@lru_cache(maxsize=1)
+def _defaults() -> dict[DwellKind, tuple[float, float]]:
+    from karvan.planner.rules import handling_table  # the planner owns the default dwell figures
+
+    return {kind: (d.p50_hours, d.p90_hours) for kind, d in handling_table().dwell_defaults.items()}
 
 
-def stop_kinds(network: Network, place: str, service: Service, intermediate: bool) -> tuple[DwellKind, ...]:
-    """Dwells a vehicle of `service` waits out on arriving at `place`."""
-    kinds = [k for k in (DwellKind.BORDER, DwellKind.CUSTOMS) if network.dwell(place, k) is not None]
-    if intermediate and service.mode is Mode.RAIL and has_gauge_change(network, place):
-        kinds.append(DwellKind.GAUGE_CHANGE)
-    return tuple(kinds)
+def dwell_time(network: Network, place: str, kind: DwellKind) -> DwellTime:
+    record = network.dwell(place, kind)
+    if record is None and kind is DwellKind.BORDER:
+        record = network.dwell(place, DwellKind.CUSTOMS)
+    if record is not None:
+        return DwellTime(kind, record.p50_hours, record.p90_hours)
+    p50, p90 = _defaults().get(kind, (0.0, 0.0))
+    return DwellTime(kind, p50, p90)
 
 
-def transfer_kinds(network: Network, place: str, before: Service, after: Service) -> tuple[DwellKind, ...]:
-    """Dwells a container meets when it moves from `before` to `after` at `place`."""
-    kinds: list[DwellKind] = []
-    if before.mode is Mode.RAIL and after.mode is Mode.RAIL and has_gauge_change(network, place):
-        kinds.append(DwellKind.GAUGE_CHANGE)
-    elif network.dwell(place, DwellKind.TRANSSHIPMENT) is not None:
-        kinds.append(DwellKind.TRANSSHIPMENT)
-    if (before.mode in WATER or after.mode in WATER) and network.dwell(place, DwellKind.PORT_HANDLING):
-        kinds.append(DwellKind.PORT_HANDLING)
-    return tuple(kinds)
+def section_gauge(network: Network, service: Service, section: int) -> Gauge | None:
+    """Gauge of the shortest link of the service's mode between two consecutive stops."""
+    a, b = service.stops[section], service.stops[section + 1]
+    links = sorted((lk for lk in network.links_between(a, b) if lk.mode is service.mode),
+                   key=lambda lk: (lk.distance_km, lk.id))
+    return links[0].gauge if links else None
 
 
-def p50_dwell(network: Network, place: str, kinds: Sequence[DwellKind]) -> float:
-    total = 0.0
-    for kind in kinds:
-        dwell = network.dwell(place, kind)
-        total += dwell.p50_hours if dwell else 0.0
-    return total
+def crosses_border(network: Network, service: Service, section: int) -> bool:
+    a, b = service.stops[section], service.stops[section + 1]
+    return network.places[a].country != network.places[b].country
 
 
-def _ride_hours(network: Network, service: Service, board: int, alight: int) -> float:
-    hours = sum(service.run_hours[board:alight])
-    for stop in range(board + 1, alight + 1):
-        hours += p50_dwell(network, service.stops[stop],
-                           stop_kinds(network, service.stops[stop], service, stop < alight))
-    return hours
+def transfer(network: Network, place: str, before: Ride, after: Ride) -> Handle:
+    """Dwells of a container leaving `before` and boarding `after` at `place`."""
+    came, going = network.services[before.service], network.services[after.service]
+    came_gauge = section_gauge(network, came, before.alight - 1)
+    gauge = section_gauge(network, going, after.board)
+    if came.mode is Mode.RAIL and going.mode is Mode.RAIL and None not in (came_gauge, gauge) \
+            and came_gauge != gauge:
+        kind = DwellKind.GAUGE_CHANGE
+    elif came.mode in WATER or going.mode in WATER:
+        kind = DwellKind.PORT_HANDLING
+    else:
+        kind = DwellKind.TRANSSHIPMENT
+    dwells = [dwell_time(network, place, kind)]
+    if crosses_border(network, came, before.alight - 1) or crosses_border(network, going, after.board):
+        dwells.append(dwell_time(network, place, DwellKind.BORDER))
+    return Handle(place, tuple(dwells))
+
+
+def with_handling(network: Network, rides: Sequence[Ride]) -> Route:
+    """The rides with the dwells between them and at the ends, by the rules above."""
+    route: list[Step] = []
+    first, last = network.services[rides[0].service], network.services[rides[-1].service]
+    if first.mode in WATER:
+        route.append(Handle(first.stops[rides[0].board], (dwell_time(
+            network, first.stops[rides[0].board], DwellKind.PORT_HANDLING),)))
+    for i, ride in enumerate(rides):
+        if i:
+            place = network.services[ride.service].stops[ride.board]
+            route.append(transfer(network, place, rides[i - 1], ride))
+        route.append(ride)
+    if last.mode in WATER:
+        place = last.stops[rides[-1].alight]
+        route.append(Handle(place, (dwell_time(network, place, DwellKind.PORT_HANDLING),)))
+    return tuple(route)
 
 
 def _expected_wait(service: Service) -> float:
@@ -105,51 +145,37 @@ def find_route(network: Network, origin: str, destination: str) -> Route:
         if code not in network.places:
             raise NoRouteError(f"{code} is not a place of the simulated network")
     tie = count()
-    queue: list[tuple[float, int, str, str | None, Route]] = [(0.0, next(tie), origin, None, ())]
+    queue: list[tuple[float, int, str, tuple[Ride, ...]]] = [(0.0, next(tie), origin, ())]
     settled: set[tuple[str, str | None]] = set()
     while queue:
-        hours, _, place, last, route = heapq.heappop(queue)
-        if place == destination:
-            return route
-        if (place, last) in settled:
+        hours, _, place, rides = heapq.heappop(queue)
+        if place == destination and rides:
+            return with_handling(network, rides)
+        last = rides[-1] if rides else None
+        if (place, last.service if last else None) in settled:
             continue
-        settled.add((place, last))
+        settled.add((place, last.service if last else None))
         for service in network.services_at.get(place, ()):
-            if service.id == last:
+            if last is not None and service.id == last.service:
                 continue
-            transfer: Route = ()
-            extra = 0.0
-            if last is not None:
-                kinds = transfer_kinds(network, place, network.services[last], service)
-                transfer = (Transfer(place, kinds),)
-                extra = p50_dwell(network, place, kinds)
-            wait = _expected_wait(service)
             for board, stop in enumerate(service.stops):
                 if stop != place:
                     continue
                 for alight in range(board + 1, len(service.stops)):
                     ride = Ride(service.id, board, alight)
-                    cost = hours + extra + wait + _ride_hours(network, service, board, alight)
-                    heapq.heappush(queue, (cost, next(tie), service.stops[alight], service.id,
-                                           (*route, *transfer, ride)))
+                    extra = transfer(network, place, last, ride).p50_hours if last else 0.0
+                    cost = hours + extra + _expected_wait(service) + sum(service.run_hours[board:alight])
+                    heapq.heappush(queue, (cost, next(tie), service.stops[alight], (*rides, ride)))
     raise NoRouteError(f"no sequence of services joins {origin} to {destination}")
 
 
 def route_via(network: Network, origin: str, destination: str, via: Sequence[str] = ()) -> Route:
-    """A route through the `via` places in order (each part routed on its own, joined by a transfer)."""
+    """A route through the `via` places in order (each part found on its own)."""
     points = [origin, *via, destination]
-    route: list[Step] = []
-    previous: Ride | None = None
+    rides: list[Ride] = []
     for start, end in zip(points, points[1:], strict=False):
-        part = find_route(network, start, end)
-        first = next(step for step in part if isinstance(step, Ride))
-        if previous is not None:
-            kinds = transfer_kinds(network, start, network.services[previous.service],
-                                   network.services[first.service])
-            route.append(Transfer(start, kinds))
-        route.extend(part)
-        previous = [step for step in part if isinstance(step, Ride)][-1]
-    return tuple(route)
+        rides.extend(step for step in find_route(network, start, end) if isinstance(step, Ride))
+    return with_handling(network, rides)
 
 
 def places_of(network: Network, route: Route) -> tuple[str, ...]:
