@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.requests import Request
 
 STATIC_DIR = Path(__file__).parent / "static"
 TILE_URL_ENV = "KARVAN_TILE_URL"
@@ -28,19 +29,25 @@ def web_config() -> dict[str, Any]:
     }
 
 
+async def _index(_: Request) -> Response:
+    page = STATIC_DIR / "index.html"
+    if not page.is_file():
+        return PlainTextResponse(
+            "The web pages are not built: run `npm ci && npm run build` in src/karvan/web/frontend.",
+            status_code=503)
+    return FileResponse(page, headers={"Cache-Control": "no-cache"})
+
+
+async def _config(_: Request) -> Response:
+    return JSONResponse(web_config())
+
+
 def mount_web(app: FastAPI) -> None:
-    """Serve the pages at `/` and their assets at `/assets/` without shadowing any API route."""
+    """Serve the pages at `/` and their assets at `/assets/` without shadowing any API route.
+
+    These are plain Starlette routes, outside the API's app-wide authentication: the pages themselves
+    are public, and every request they make to the API carries the signed-in user's key.
+    """
     app.mount("/assets", StaticFiles(directory=STATIC_DIR / "assets", check_dir=False), name="web-assets")
-
-    @app.get("/", include_in_schema=False)
-    def index() -> Response:
-        page = STATIC_DIR / "index.html"
-        if not page.is_file():
-            return PlainTextResponse(
-                "The web pages are not built: run `npm ci && npm run build` in src/karvan/web/frontend.",
-                status_code=503)
-        return FileResponse(page, headers={"Cache-Control": "no-cache"})
-
-    @app.get("/web-config.json", include_in_schema=False)
-    def config() -> dict[str, Any]:
-        return web_config()
+    app.add_route("/", _index, methods=["GET", "HEAD"], include_in_schema=False)
+    app.add_route("/web-config.json", _config, methods=["GET"], include_in_schema=False)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from karvan.network.loader import load_network
+from karvan.api.deps import get_network
+from karvan.network.network import Network
 from karvan.network.search import search_places
 from karvan.web.geo import network_geojson, place_details
 
@@ -14,20 +15,21 @@ router = APIRouter(tags=["network"])
 
 
 @router.get("/network.geojson", summary="Every link and place of the network as GeoJSON")
-def get_network_geojson() -> dict[str, Any]:
-    return network_geojson(load_network())
+def get_network_geojson(network: Network = Depends(get_network)) -> dict[str, Any]:
+    return network_geojson(network)
 
 
 @router.get("/network/places", summary="Places matching a name or UN/LOCODE, best first")
 def get_places(q: str = Query(min_length=1, max_length=100, description="name, alternative name or code"),
-               limit: int = Query(10, ge=1, le=50)) -> list[dict[str, Any]]:
+               limit: int = Query(10, ge=1, le=50),
+               network: Network = Depends(get_network)) -> list[dict[str, Any]]:
     return [
         {"code": m.place.code, "name": m.place.name, "country": m.place.country,
          "kinds": [k.value for k in m.place.kinds], "score": m.score, "matched": m.matched}
-        for m in search_places(load_network(), q, limit=limit)
+        for m in search_places(network, q, limit=limit)
     ]
 
 
 @router.get("/network/places/{code}", summary="A place's facilities, services and dwell times")
-def get_place(code: str) -> dict[str, Any]:
-    return place_details(load_network(), code.upper())
+def get_place(code: str, network: Network = Depends(get_network)) -> dict[str, Any]:
+    return place_details(network, code.upper())

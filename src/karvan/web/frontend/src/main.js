@@ -10,7 +10,7 @@ import track from './pages/track.js';
 import operate from './pages/operate.js';
 import analyse from './pages/analyse.js';
 
-/** Pages in menu order; `roles` lists who sees them (admin sees all). */
+/** Pages in menu order; `roles` lists the organisation kinds that see them (corridor_admin sees all). */
 const PAGES = { network, plan, book, track, operate, analyse };
 
 const main = document.getElementById('main');
@@ -20,14 +20,14 @@ let me = null;
 let cleanup = null;
 
 function allowed(page) {
-  return me && (me.role === 'admin' || page.roles.includes(me.role));
+  return me && (me.role === 'corridor_admin' || page.roles.includes(me.role));
 }
 
 function renderNav(current) {
   fill(nav, h('ul', {}, Object.entries(PAGES).filter(([, p]) => allowed(p)).map(([name, p]) =>
     h('li', {}, h('a', { href: `#/${name}`, 'aria-current': name === current ? 'page' : null }, p.title)))));
   fill(who, me
-    ? [h('span', { class: 'org' }, `${me.org_name || me.org || ''} · ${me.role}`),
+    ? [h('span', { class: 'org' }, `${me.name} · ${me.role.replace('_', ' ')}`),
       h('button', { type: 'button', class: 'link', onclick: signOut }, 'Sign out')]
     : []);
 }
@@ -43,7 +43,7 @@ function signOut() {
 async function loadMe() {
   if (!session.key) return null;
   try {
-    return normaliseMe(await api('/me'));
+    return normaliseMe(await api('/orgs/me'));
   } catch (err) {
     if (err.status === 401 || err.status === 403) session.clear();
     else throw err;
@@ -51,19 +51,16 @@ async function loadMe() {
   }
 }
 
-function normaliseMe(data) {
-  const org = data.org || data.organisation || {};
-  return {
-    ...data,
-    role: data.role || org.role || org.kind,
-    org: typeof org === 'string' ? org : org.code || org.id || data.org_id,
-    org_name: typeof org === 'object' ? org.name : data.org_name,
-  };
+/** The caller's organisation (GET /orgs/me); its kind is the role that decides the pages shown. */
+function normaliseMe(org) {
+  return { ...org, role: org.kind };
 }
 
+const HOME = { shipper: 'plan', forwarder: 'plan', railway: 'operate', port: 'operate', ferry_line: 'operate',
+  corridor_admin: 'analyse' };
+
 function defaultPage() {
-  const firstAllowed = Object.entries(PAGES).find(([name, p]) => name !== 'network' && allowed(p));
-  return me?.role === 'operator' || me?.role === 'analyst' ? firstAllowed[0] : 'network';
+  return HOME[me?.role] || 'network';
 }
 
 async function route() {

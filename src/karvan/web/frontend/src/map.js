@@ -36,6 +36,7 @@ export function layerKey(props) {
 /** A map in `el` centred on the corridor, with the base map loading in the background. */
 export function createMap(el, { center = [42, 55], zoom = 3 } = {}) {
   const map = L.map(el, { center, zoom, minZoom: 2, worldCopyJump: true, preferCanvas: false });
+  map.on('unload', () => { map.removed = true; });
   map.attributionControl.setPrefix(false);
   addBase(map);
   return map;
@@ -43,12 +44,14 @@ export function createMap(el, { center = [42, 55], zoom = 3 } = {}) {
 
 async function addBase(map) {
   const config = await webConfig();
+  if (map.removed) return;
   if (config.tile_url) {
     L.tileLayer(config.tile_url, { attribution: config.tile_attribution || '' }).addTo(map);
     return;
   }
   map.getContainer().classList.add('offline-base');
   const countries = await worldCountries();
+  if (map.removed) return;
   L.geoJSON(countries, {
     interactive: false,
     style: { color: '#9aa5b1', weight: 0.6, fillColor: '#f3f1ea', fillOpacity: 1 },

@@ -29,13 +29,17 @@ export function fill(el, ...children) {
   return el;
 }
 
-/** A labelled form field; the message element (`.field-msg`) shows validation next to it. */
-export function field(label, input, hint) {
+/**
+ * A labelled form field; the message element (`.field-msg`) shows validation next to it. `control` is
+ * the input itself or an element wrapping it (e.g. an autocomplete).
+ */
+export function field(label, control, hint) {
+  const input = control.matches('input, select, textarea') ? control : control.querySelector('input, select, textarea');
   const id = input.id || (input.id = `f-${input.name || Math.random().toString(36).slice(2)}`);
   const msg = h('span', { class: 'field-msg', id: `${id}-msg`, 'aria-live': 'polite' });
   input.setAttribute('aria-describedby', `${id}-msg`);
   return h('div', { class: 'field', dataset: { field: input.name || '' } },
-    h('label', { for: id }, label), input, hint ? h('span', { class: 'hint' }, hint) : null, msg);
+    h('label', { for: id }, label), control, hint ? h('span', { class: 'hint' }, hint) : null, msg);
 }
 
 /** Shows field messages from an ApiError (or a {name: message} map) next to the matching inputs. */

@@ -6,7 +6,7 @@ import { empty, errorBox, fill, fmt, h, loading, table } from '../ui.js';
 
 export default {
   title: 'Network',
-  roles: ['shipper', 'forwarder', 'operator', 'analyst'],
+  roles: ['shipper', 'forwarder', 'railway', 'port', 'ferry_line'],
   render(main) {
     const panel = h('aside', { class: 'side', 'aria-label': 'Place details' },
       h('p', { class: 'hint' }, 'Select a place on the map, or search for one.'));
@@ -23,6 +23,7 @@ export default {
     const showPlace = (code) => placeDetails(panel, code, markers, map);
     select.addEventListener('change', () => select.value && showPlace(select.value));
     api('/network.geojson').then((geo) => {
+      if (map.removed) return;
       fill(status, `${geo.features.filter((f) => f.properties.kind === 'link').length} links, ` +
         `${geo.features.filter((f) => f.properties.kind === 'place').length} places`);
       const layers = drawNetwork(map, geo, markers, showPlace);
@@ -40,7 +41,7 @@ export default {
 /** Zooms the map to show every feature of a GeoJSON object. */
 export function fitTo(map, geo) {
   const bounds = L.geoJSON(geo).getBounds();
-  if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20] });
+  if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], animate: false });
 }
 
 /** Adds one layer per link style and a place layer; returns the layers by key for the legend. */

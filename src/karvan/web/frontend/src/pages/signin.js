@@ -12,7 +12,7 @@ export default {
     const submit = h('button', { type: 'submit' }, 'Sign in');
     const form = h('form', { class: 'card signin', novalidate: true },
       h('h1', {}, 'Sign in to Karvan'),
-      h('p', {}, 'Use the API key your organisation was given (', h('code', {}, 'karvan org key create'), ').'),
+      h('p', {}, 'Use the API key your organisation was given (', h('code', {}, 'karvan orgs key create'), ').'),
       field('API key', key),
       h('div', { class: 'check' }, remember, h('label', { for: 'remember' }, 'Remember on this device')),
       submit);
@@ -23,7 +23,7 @@ export default {
       submit.textContent = 'Checking…';
       session.save(key.value.trim(), remember.checked);
       try {
-        onSignedIn(await api('/me'));
+        onSignedIn(await api('/orgs/me'));
       } catch (err) {
         session.clear();
         showFieldErrors(form, { api_key: err.status === 401 ? 'This key is not valid.' : err.message });

@@ -3,6 +3,6 @@ import { h } from '../ui.js';
 
 export default {
   title: 'Track',
-  roles: ['shipper', 'forwarder', 'operator', 'analyst'],
+  roles: ['shipper', 'forwarder'],
   render(main) { main.append(h('section', { class: 'page' }, h('h1', {}, 'Track'))); },
 };

@@ -1,0 +1,49 @@
+"""The web pages in headless Chromium against a real server: sign-in, roles, and each page's main job."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+from web_helpers import WebServer, screenshot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def test_a_wrong_key_is_refused_next_to_the_field(page: Page) -> None:
+    page.goto("/")
+    page.get_by_label("API key").fill("kv_00000000_" + "x" * 43)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".field-msg")).to_contain_text("not valid")
+    expect(page.get_by_label("API key")).to_have_attribute("aria-invalid", "true")
+    screenshot(page, "signin-refused")
+
+
+def test_network_map_shows_corridors_and_place_details(page: Page, web_server: WebServer) -> None:
+    sign_in(page, web_server.keys["shipper"])
+    page.goto("/#/network")
+    expect(page.locator(".map-status")).to_contain_text("links")
+    expect(page.locator("#network-map path.leaflet-interactive").first).to_be_attached()
+    expect(page.locator(".legend")).to_contain_text("Rail")
+    page.get_by_label("Place", exact=True).select_option(index=1)
+    expect(page.get_by_role("complementary", name="Place details")).to_contain_text("Facilities")
+    screenshot(page, "network")
+
+
+def test_each_role_sees_its_own_pages(page: Page, web_server: WebServer) -> None:
+    sign_in(page, web_server.keys["railway"])
+    menu = page.get_by_role("navigation", name="Pages")
+    expect(menu.get_by_role("link", name="Operate")).to_be_visible()
+    expect(menu.get_by_role("link", name="Plan")).to_have_count(0)
+    page.goto("/#/plan")
+    expect(page.get_by_role("alert")).to_contain_text("cannot use this page")
+
+
+def test_phone_width_has_a_menu_button(page: Page, web_server: WebServer) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, web_server.keys["shipper"])
+    page.goto("/#/network")
+    menu = page.get_by_role("button", name="Menu")
+    expect(menu).to_be_visible()
+    menu.click()
+    expect(page.get_by_role("navigation", name="Pages").get_by_role("link", name="Plan")).to_be_visible()
+    screenshot(page, "network-phone")

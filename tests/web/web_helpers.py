@@ -1,0 +1,34 @@
+"""Helpers of the browser tests: the server description, signing in and screenshots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+SCREENSHOTS = Path("test-output/screenshots")
+
+
+@dataclass(frozen=True)
+class WebServer:
+    url: str
+    keys: dict[str, str]
+    """API key per role: shipper, railway, admin."""
+    operator: str
+    """The network operator code the railway organisation manages."""
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Saves the whole page as test-output/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page: Page, key: str) -> None:
+    page.goto("/")
+    page.get_by_label("API key").fill(key)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
