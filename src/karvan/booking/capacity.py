@@ -1,0 +1,150 @@
+"""Slots on departures: making sure a departure row exists, and reserving or releasing TEU and reefer
+plugs on it without ever overbooking.
+
+A reservation is one conditional UPDATE per departure (`... WHERE booked_teu + n <= capacity_teu`);
+a row count of 0 means the departure had no room, and the caller rolls the whole transaction back, so a
+multi-leg booking holds slots on every leg or on none. This is safe on PostgreSQL (the row lock makes
+concurrent UPDATEs re-check the condition) and on SQLite (writers are serialised). Departures are
+updated in id order so two multi-leg bookings cannot deadlock on PostgreSQL.
+
+If an operator has not published a departure that an itinerary rides, it is created here from the
+network schedule, with the service's capacity, on behalf of the organisation managing the operator.
+Creation is idempotent (INSERT ... ON CONFLICT DO NOTHING on service and departure time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from karvan.errors import ConflictError
+from karvan.network.model import Service
+from karvan.store.models import Departure, DepartureStatus, OrganisationOperator, new_id
+
+
+@dataclass(frozen=True)
+class Run:
+    """One dated run of a service: the key of a departure row."""
+
+    service: Service
+    departs_at: datetime
+    """when the run leaves the service's first stop"""
+
+    @property
+    def key(self) -> tuple[str, datetime]:
+        return self.service.id, self.departs_at
+
+
+@dataclass(frozen=True)
+class Need:
+    """What one booking takes on each departure it rides."""
+
+    teu: int
+    reefer_plugs: int
+    dangerous_goods: bool
+
+
+class CapacityError(ConflictError):
+    """A departure cannot take what a booking needs; `departure_id` says which."""
+
+    def __init__(self, message: str, departure_id: str) -> None:
+        self.departure_id = departure_id
+        super().__init__(message)
+
+
+def ensure_departures(session: Session, runs: Iterable[Run]) -> dict[tuple[str, datetime], str]:
+    """The departure id of every run by `Run.key`, creating rows that do not exist yet. Commits."""
+    ids: dict[tuple[str, datetime], str] = {}
+    for run in runs:
+        existing = _find(session, run)
+        if existing is None:
+            _insert_missing(session, run)
+            existing = _find(session, run)
+        assert existing is not None  # inserted above, or by a concurrent request in the meantime
+        ids[run.key] = existing
+    session.commit()
+    return ids
+
+
+def _find(session: Session, run: Run) -> str | None:
+    return session.scalar(select(Departure.id).where(
+        Departure.service_id == run.service.id, Departure.departs_at == run.departs_at))
+
+
+def _insert_missing(session: Session, run: Run) -> None:
+    service = run.service
+    org_id = session.scalar(select(OrganisationOperator.org_id).where(
+        OrganisationOperator.operator_code == service.operator))
+    if org_id is None:
+        raise ConflictError(
+            f"operator {service.operator} of service {service.id} is not managed by any organisation on "
+            "this Karvan, so its departures cannot be booked; an administrator can add it with "
+            f"`karvan admin org create ... --operator {service.operator}`")
+    values = {
+        "id": new_id("dep"), "org_id": org_id, "operator_code": service.operator, "service_id": service.id,
+        "origin": service.stops[0], "destination": service.stops[-1], "departs_at": run.departs_at,
+        "capacity_teu": service.capacity_teu, "booked_teu": 0, "reefer_plugs": service.reefer_plugs,
+        "booked_reefer_plugs": 0, "dangerous_goods": service.dangerous_goods,
+        "status": DepartureStatus.SCHEDULED.value,
+    }
+    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = dialect_insert(Departure).values(**values).on_conflict_do_nothing(
+        index_elements=["service_id", "departs_at"])
+    session.execute(statement)
+
+
+def reserve(session: Session, departure_ids: Iterable[str], need: Need) -> None:
+    """Take `need` on every departure, in the caller's transaction; CapacityError if one cannot.
+
+    On CapacityError the caller must roll back: earlier departures of the same call were updated.
+    """
+    for departure_id in sorted(set(departure_ids)):
+        conditions = [
+            Departure.id == departure_id,
+            Departure.status == DepartureStatus.SCHEDULED.value,
+            Departure.booked_teu + need.teu <= Departure.capacity_teu,
+            Departure.booked_reefer_plugs + need.reefer_plugs <= Departure.reefer_plugs,
+        ]
+        if need.dangerous_goods:
+            conditions.append(Departure.dangerous_goods.is_(True))
+        result = session.execute(
+            update(Departure).where(*conditions).values(
+                booked_teu=Departure.booked_teu + need.teu,
+                booked_reefer_plugs=Departure.booked_reefer_plugs + need.reefer_plugs)
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise CapacityError(_why_not(session, departure_id, need), departure_id)
+
+
+def release(session: Session, departure_ids: Iterable[str], need: Need) -> None:
+    """Give back what `reserve` took, in the caller's transaction."""
+    for departure_id in sorted(set(departure_ids)):
+        session.execute(
+            update(Departure).where(
+                Departure.id == departure_id, Departure.booked_teu >= need.teu,
+                Departure.booked_reefer_plugs >= need.reefer_plugs)
+            .values(booked_teu=Departure.booked_teu - need.teu,
+                    booked_reefer_plugs=Departure.booked_reefer_plugs - need.reefer_plugs)
+            .execution_options(synchronize_session=False))
+
+
+def _why_not(session: Session, departure_id: str, need: Need) -> str:
+    """Explain a failed reservation from the row as it is now (it may have changed since)."""
+    row = session.get(Departure, departure_id, populate_existing=True)
+    if row is None:
+        return f"departure {departure_id} does not exist"
+    label = f"departure {row.service_id} at {row.departs_at.isoformat()}"
+    if row.status != DepartureStatus.SCHEDULED.value:
+        return f"{label} is {row.status}"
+    if need.dangerous_goods and not row.dangerous_goods:
+        return f"{label} does not carry dangerous goods"
+    free_teu = row.capacity_teu - row.booked_teu
+    if need.teu > free_teu:
+        return f"{label} has {free_teu} TEU free, {need.teu} needed"
+    free_plugs = row.reefer_plugs - row.booked_reefer_plugs
+    return f"{label} has {free_plugs} reefer plugs free, {need.reefer_plugs} needed"

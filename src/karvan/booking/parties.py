@@ -1,0 +1,37 @@
+"""The parties named on a shipment: who sends, who receives, who is told, who answers to customs."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Party(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    address: str = Field(default="", max_length=500)
+    country: str = Field(description="ISO 3166-1 alpha-2, e.g. KZ")
+    tax_id: str | None = Field(default=None, max_length=40,
+                               description="EORI, BIN, VAT or other customs identifier")
+    email: str | None = Field(default=None, max_length=200)
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, country: str) -> str:
+        if not re.fullmatch(r"[A-Z]{2}", country):
+            raise ValueError(f"{country!r} is not an ISO 3166-1 alpha-2 code such as KZ or DE")
+        return country
+
+
+class Parties(BaseModel):
+    """Shipper and consignee are required; the others are named when they differ from those two."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    shipper: Party
+    consignee: Party
+    notify_party: Party | None = None
+    importer_of_record: Party | None = Field(default=None)
+    exporter_of_record: Party | None = Field(default=None)
