@@ -1,0 +1,227 @@
+"""The rules of one query: which services may carry the cargo, what each section costs and emits,
+and which dwells apply when a container changes service.
+
+Where dwell applies (documented in the README's planner section):
+- At the origin, a container boarding a ferry or sea service gets `port_handling`; at the destination,
+  one leaving a ferry or sea service gets `port_handling`. Loading at an inland origin and unloading at
+  an inland destination are outside the terminal-to-terminal transit.
+- At a change of service, exactly one handling applies: `gauge_change` between rail services on 1435
+  and 1520 mm sections; else `port_handling` when either service is a ferry or sea service; else
+  `transshipment`.
+- `border` (or, when the place has no border record, its `customs` record) applies at a change of
+  service when the container entered the country on the arriving section or leaves it on the departing
+  one. Through services include their border stops in their timetabled run times. Export and import
+  clearance at the ends are outside the transit.
+- A missing dwell record falls back to the defaults in data/handling.yaml, labelled as estimates.
+Costs and emissions are integer cents and grams so that sums are exact and comparisons deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from karvan.emissions import FactorTable, hub_emissions, leg_emissions, load_factors
+from karvan.emissions.chain import Emissions
+from karvan.network.model import ContainerType, Dwell, DwellKind, Gauge, Mode, Service
+from karvan.network.network import Network
+from karvan.planner.lines import Line, lines_of
+from karvan.planner.request import PlanRequest
+
+WATER = frozenset({Mode.FERRY, Mode.SEA})
+
+
+class Arrival(NamedTuple):
+    """How a container reached a place: what decides the dwell at its next change of service."""
+
+    mode: Mode
+    gauge: Gauge | None
+    crossed_border: bool
+
+
+@dataclass(frozen=True)
+class Step:
+    """One dwell activity at a place, per container."""
+
+    place: str
+    kind: DwellKind
+    p50_s: int
+    p90_s: int
+    cost_cents: int
+    emissions: Emissions
+    estimate: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class Transfer:
+    steps: tuple[Step, ...]
+    seconds: int
+    cost_cents: int
+    co2_g: int
+
+
+@dataclass(frozen=True)
+class HandlingTable:
+    dwell_defaults: dict[DwellKind, Dwell]
+    cost_usd: dict[DwellKind, float]
+
+
+@lru_cache(maxsize=1)
+def handling_table() -> HandlingTable:
+    path = Path(str(resources.files("karvan") / "data" / "handling.yaml"))
+    doc: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    defaults = {DwellKind(k): Dwell(place="*", kind=DwellKind(k), p50_hours=v["p50_hours"],
+                                    p90_hours=v["p90_hours"], source=v["source"])
+                for k, v in doc["dwell_defaults"].items()}
+    costs = {DwellKind(k): float(v["value"]) for k, v in doc["handling_usd_per_container"].items()}
+    return HandlingTable(defaults, costs)
+
+
+def tariff_usd(service: Service, container: ContainerType) -> float | None:
+    """Per-container tariff for the whole run: the type's own, else a same-size type's (40HC = 40GP),
+    else a same-kind type of the other size scaled by TEU. Reefers need a reefer tariff."""
+    tariffs = service.tariff_usd
+    if container in tariffs:
+        return tariffs[container]
+    same_kind = [t for t in tariffs if t.is_reefer == container.is_reefer]
+    for other in sorted(same_kind, key=lambda t: (t.teu != container.teu, t.value)):
+        return tariffs[other] * container.teu / other.teu
+    return None
+
+
+def local_epoch(value: date | datetime, timezone: str, end_of_day: bool = False) -> int:
+    """Seconds since the epoch; a date or naive time is read in `timezone`."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.max if end_of_day else time.min)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(timezone))
+    return int(value.timestamp())
+
+
+class Rules:
+    """Everything a search, a brute-force enumeration and itinerary assembly must agree on."""
+
+    def __init__(self, network: Network, request: PlanRequest, factors: FactorTable | None = None) -> None:
+        self.network = network
+        self.request = request
+        self.factors = factors or load_factors()
+        self.handling = handling_table()
+        self.lines = lines_of(network)
+        origin = network.place(request.origin)
+        network.place(request.destination)
+        self.start_s = local_epoch(request.depart, origin.timezone)
+        self.horizon_s = self.start_s + request.horizon_days * 86_400
+        self.arrive_before_s = (
+            local_epoch(request.arrive_before, network.place(request.destination).timezone, True)
+            if request.arrive_before is not None else None)
+        self.payload_t = self.factors.payload_t(request.cargo.container_type, request.weight_kg)
+        self.reefer = request.cargo.container_type.is_reefer
+        avoid = set(request.avoid_countries)
+        self.blocked_places = frozenset(c for c, p in network.places.items() if p.country in avoid)
+        self.usable = tuple(self.refusal(line.service) is None for line in self.lines)
+        self.section_cost_cents: list[tuple[int, ...]] = []
+        self.section_emissions: list[tuple[Emissions, ...]] = []
+        for line in self.lines:
+            tariff = tariff_usd(line.service, request.cargo.container_type) or 0.0
+            self.section_cost_cents.append(tuple(
+                round(tariff * 100 * s.distance_km / line.total_km) for s in line.sections))
+            category = self.category(line)
+            self.section_emissions.append(tuple(
+                leg_emissions(self.factors, category, s.countries, s.distance_km, self.payload_t)
+                for s in line.sections))
+        self.section_co2_g = [tuple(round(e.wtw_kg * 1000) for e in line_e)
+                              for line_e in self.section_emissions]
+        self._transfers: dict[tuple[str, Arrival | None, int, int], Transfer] = {}
+
+    def category(self, line: Line) -> str:
+        tractions = {s.traction for s in line.sections if s.traction is not None}
+        traction = tractions.pop() if len(tractions) == 1 else None
+        return self.factors.category_for(line.mode, traction, line.service.emission_category)
+
+    def refusal(self, service: Service) -> str | None:
+        """Why `service` cannot carry this cargo, or None if it can."""
+        req, cargo = self.request, self.request.cargo
+        if req.modes and service.mode not in req.modes:
+            return f"mode {service.mode.value} not allowed"
+        if req.dangerous_goods and not service.dangerous_goods:
+            return "no dangerous goods"
+        if cargo.container_type.is_reefer and service.reefer_plugs < cargo.count:
+            return f"{service.reefer_plugs} reefer plugs"
+        if service.capacity_teu < cargo.teu:
+            return f"capacity {service.capacity_teu} TEU"
+        max_kg = service.max_gross_kg_per_teu * cargo.container_type.teu
+        if req.weight_kg is not None and req.weight_kg > max_kg:
+            return f"max {service.max_gross_kg_per_teu:.0f} kg per TEU"
+        if tariff_usd(service, cargo.container_type) is None:
+            return f"no tariff for {cargo.container_type.value}"
+        return None
+
+    def ridable(self, line: Line, section: int) -> bool:
+        return line.stops[section + 1] not in self.blocked_places
+
+    def arrival(self, line: Line, stop_index: int) -> Arrival:
+        section = line.sections[stop_index - 1]
+        return Arrival(line.mode, section.gauge, len(section.countries) > 1)
+
+    def _step(self, place: str, kind: DwellKind) -> Step:
+        record = self.network.dwell(place, kind)
+        if record is None and kind is DwellKind.BORDER:
+            record = self.network.dwell(place, DwellKind.CUSTOMS)
+        estimate = record is None
+        if record is None:
+            record = self.handling.dwell_defaults[kind]
+        hub = Emissions() if kind in (DwellKind.BORDER, DwellKind.CUSTOMS) else hub_emissions(
+            self.factors, self.reefer)
+        return Step(place, kind, round(record.p50_hours * 3600), round(record.p90_hours * 3600),
+                    round(self.handling.cost_usd.get(kind, 0.0) * 100), hub, estimate, record.source)
+
+    def _transfer(self, steps: list[Step]) -> Transfer:
+        return Transfer(tuple(steps), sum(s.p50_s for s in steps), sum(s.cost_cents for s in steps),
+                        sum(round(s.emissions.wtw_kg * 1000) for s in steps))
+
+    def boarding(self, place: str, came: Arrival | None, line: Line, stop_index: int) -> Transfer:
+        """Dwell before boarding `line` at `stop_index`, having arrived as `came` (None at the origin)."""
+        key = (place, came, line.index, stop_index)
+        cached = self._transfers.get(key)
+        if cached is not None:
+            return cached
+        steps: list[Step] = []
+        if came is None:
+            if line.mode in WATER:
+                steps.append(self._step(place, DwellKind.PORT_HANDLING))
+        else:
+            gauge = line.sections[stop_index].gauge
+            if came.mode is Mode.RAIL and line.mode is Mode.RAIL and None not in (came.gauge, gauge) \
+                    and came.gauge != gauge:
+                steps.append(self._step(place, DwellKind.GAUGE_CHANGE))
+            elif came.mode in WATER or line.mode in WATER:
+                steps.append(self._step(place, DwellKind.PORT_HANDLING))
+            else:
+                steps.append(self._step(place, DwellKind.TRANSSHIPMENT))
+            if came.crossed_border or len(line.sections[stop_index].countries) > 1:
+                steps.append(self._step(place, DwellKind.BORDER))
+        transfer = self._transfers[key] = self._transfer(steps)
+        return transfer
+
+    def finishing(self, place: str, came: Arrival) -> Transfer:
+        """Dwell at the destination after the last leg."""
+        key = (place, came, -1, -1)
+        cached = self._transfers.get(key)
+        if cached is None:
+            steps = [self._step(place, DwellKind.PORT_HANDLING)] if came.mode in WATER else []
+            cached = self._transfers[key] = self._transfer(steps)
+        return cached
+
+    def departure(self, line: Line, stop_index: int, ready_s: int) -> int | None:
+        """Earliest departure of `line` from `stop_index` at or after `ready_s`, within the horizon."""
+        offset = line.offsets_s[stop_index]
+        first = line.calendar.next_at_or_after(ready_s - offset, self.horizon_s - offset)
+        return None if first is None else first + offset
