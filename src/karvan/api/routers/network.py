@@ -7,16 +7,17 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 
 from karvan.api.deps import get_network
+from karvan.network.export import to_geojson
 from karvan.network.network import Network
 from karvan.network.search import search_places
-from karvan.web.geo import network_geojson, place_details
+from karvan.web.place_info import place_details
 
 router = APIRouter(tags=["network"])
 
 
 @router.get("/network.geojson", summary="Every link and place of the network as GeoJSON")
 def get_network_geojson(network: Network = Depends(get_network)) -> dict[str, Any]:
-    return network_geojson(network)
+    return to_geojson(network)
 
 
 @router.get("/network/places", summary="Places matching a name or UN/LOCODE, best first")

@@ -56,8 +56,8 @@ export function linkIndex(geo) {
   const index = new Map();
   const places = new Map();
   for (const f of geo.features) {
-    if (f.properties.kind === 'place') places.set(f.properties.code, f.geometry.coordinates);
-    if (f.properties.kind !== 'link') continue;
+    if (f.properties.layer === 'places') places.set(f.properties.code, f.geometry.coordinates);
+    if (f.properties.layer !== 'links') continue;
     const coords = f.geometry.coordinates;
     const { a, b } = f.properties;
     if (!index.has(`${a}|${b}`) || f.properties.mode !== 'road') {

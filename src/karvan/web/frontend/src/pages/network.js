@@ -24,12 +24,12 @@ export default {
     select.addEventListener('change', () => select.value && showPlace(select.value));
     api('/network.geojson').then((geo) => {
       if (map.removed) return;
-      fill(status, `${geo.features.filter((f) => f.properties.kind === 'link').length} links, ` +
-        `${geo.features.filter((f) => f.properties.kind === 'place').length} places`);
+      fill(status, `${geo.features.filter((f) => f.properties.layer === 'links').length} links, ` +
+        `${geo.features.filter((f) => f.properties.layer === 'places').length} places`);
       const layers = drawNetwork(map, geo, markers, showPlace);
       fitTo(map, geo);
       legend(map, layers);
-      const places = geo.features.filter((f) => f.properties.kind === 'place')
+      const places = geo.features.filter((f) => f.properties.layer === 'places')
         .sort((a, b) => a.properties.name.localeCompare(b.properties.name));
       select.append(...places.map((f) => h('option', { value: f.properties.code },
         `${f.properties.name} (${f.properties.code})`)));
@@ -49,7 +49,7 @@ export function drawNetwork(map, geo, markers = new Map(), onPlace = null) {
   const layers = {};
   for (const key of Object.keys(LAYER_STYLES)) layers[key] = L.layerGroup();
   for (const f of geo.features) {
-    if (f.properties.kind !== 'link') continue;
+    if (f.properties.layer !== 'links') continue;
     const key = layerKey(f.properties);
     const style = LAYER_STYLES[key] || LAYER_STYLES.road;
     const line = L.geoJSON(f, { style: { ...style, opacity: 0.85 } });
@@ -61,10 +61,10 @@ export function drawNetwork(map, geo, markers = new Map(), onPlace = null) {
   for (const g of Object.values(used)) g.addTo(map);
   const placeLayer = L.layerGroup().addTo(map);
   for (const f of geo.features) {
-    if (f.properties.kind !== 'place') continue;
+    if (f.properties.layer !== 'places') continue;
     const [lon, lat] = f.geometry.coordinates;
     const p = f.properties;
-    const gaugeChange = p.gauge_change;
+    const gaugeChange = Boolean(p.facilities?.gauge_change);
     const marker = L.circleMarker([lat, lon], {
       radius: gaugeChange ? 7 : 5, color: '#222', weight: 1.5,
       fillColor: gaugeChange ? '#f2b705' : '#ffffff', fillOpacity: 1,
