@@ -25,6 +25,7 @@ from karvan.api.auth import authenticated
 from karvan.api.middleware import AccessLogMiddleware, BodyLimitMiddleware
 from karvan.api.routers import health, orgs
 from karvan.api.routers.network import router as network_router
+from karvan.api.routers.plan import router as plan_router
 from karvan.network.loader import load_network
 from karvan.network.network import Network
 from karvan.store.db import Database
@@ -39,6 +40,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(health.router)
     app.include_router(orgs.router)
     app.include_router(network_router)
+    app.include_router(plan_router)
 
 
 def _integrity_conflict(request: Request, exc: Exception) -> JSONResponse:
