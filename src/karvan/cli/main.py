@@ -17,5 +17,11 @@ def _root() -> None:
     """Karvan command-line interface."""
 
 
+from karvan.cli.network import network_app, places_app  # noqa: E402
+
+app.add_typer(network_app, name="network")
+app.add_typer(places_app, name="places")
+
+
 if __name__ == "__main__":
     app()
