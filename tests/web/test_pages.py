@@ -47,3 +47,32 @@ def test_phone_width_has_a_menu_button(page: Page, web_server: WebServer) -> Non
     menu.click()
     expect(page.get_by_role("navigation", name="Pages").get_by_role("link", name="Plan")).to_be_visible()
     screenshot(page, "network-phone")
+
+
+def test_plan_lists_pareto_itineraries_and_compares_corridors(page: Page, web_server: WebServer) -> None:
+    sign_in(page, web_server.keys["shipper"])
+    page.goto("/#/plan")
+    origin = page.get_by_label("From")
+    origin.fill("xian")
+    page.get_by_role("option").first.wait_for()
+    origin.press("ArrowDown")
+    origin.press("Enter")
+    expect(origin).to_have_value("Xi'an (CNXIA)")
+    page.get_by_label("To").fill("DEDUI")
+    page.get_by_role("button", name="Find itineraries").click()
+    cards = page.locator("article.itinerary")
+    expect(cards.first).to_be_visible(timeout=30_000)
+    expect(cards.first).to_contain_text("Days p50")
+    expect(page.locator("#plan-map path.leaflet-interactive").first).to_be_attached()
+    expect(page.locator(".chart svg")).to_have_count(3, timeout=30_000)
+    screenshot(page, "plan")
+
+
+def test_plan_shows_an_unknown_place_next_to_its_field(page: Page, web_server: WebServer) -> None:
+    sign_in(page, web_server.keys["shipper"])
+    page.goto("/#/plan")
+    page.get_by_label("From").fill("CNXIA")
+    page.get_by_label("To").fill("Atlantis")
+    page.get_by_role("button", name="Find itineraries").click()
+    expect(page.get_by_label("To")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator('[data-field="destination"] .field-msg')).to_contain_text("unknown place")

@@ -57,7 +57,8 @@ export function placeInput(name, { placeholder = 'Name or UN/LOCODE', value = nu
       controller?.abort();
       controller = new AbortController();
       try {
-        show(await api(`/network/places?q=${encodeURIComponent(q)}&limit=8`, { signal: controller.signal }));
+        const places = await api(`/network/places?q=${encodeURIComponent(q)}&limit=8`, { signal: controller.signal });
+        if (document.activeElement === input) show(places);
       } catch (err) {
         if (err.name !== 'AbortError') close();
       }
@@ -70,7 +71,11 @@ export function placeInput(name, { placeholder = 'Name or UN/LOCODE', value = nu
     else if (e.key === 'Enter' && active >= 0) { e.preventDefault(); choose(options[active]); }
     else if (e.key === 'Escape') close();
   });
-  input.addEventListener('blur', () => setTimeout(close, 100));
+  input.addEventListener('blur', () => {
+    clearTimeout(timer);
+    controller?.abort();
+    setTimeout(close, 100);
+  });
   if (value) choose(value);
   return { input, wrap, code: () => input.dataset.code || input.value.trim() };
 }

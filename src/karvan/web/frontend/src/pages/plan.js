@@ -12,6 +12,14 @@ export const CONTAINER_TYPES = ['20GP', '40GP', '40HC', '20RF', '40RF'];
 const MODES = ['rail', 'ferry', 'sea', 'road'];
 export const SELECTED_KEY = 'karvan.selectedItinerary';
 
+/** Days (p50 to p90), cost and CO2e per row, as three bar charts side by side. */
+export function comparisonCharts(rows) {
+  return h('div', { class: 'grid3' },
+    barChart('Transit days (p50 to p90)', rows.map((r) => ({ label: r.label, value: r.p50_days ?? 0, high: r.p90_days, color: r.color })), { unit: (v) => v.toFixed(1) }),
+    barChart('Cost per container (USD)', rows.map((r) => ({ label: r.label, value: r.cost_usd ?? 0, color: r.color })), { unit: (v) => fmt.usd(v) }),
+    barChart('CO₂e per container (kg, well-to-wheel)', rows.map((r) => ({ label: r.label, value: r.co2e_kg ?? 0, color: r.color })), { unit: (v) => fmt.num(v) }));
+}
+
 export default {
   title: 'Plan',
   roles: ['shipper', 'forwarder'],
@@ -90,9 +98,10 @@ export default {
         if (map.removed) return;
         showResults(index);
         announce(`${itineraries.length} itineraries found`);
+        showComparison();
       } catch (err) {
-        if (!showFieldErrors(form, err.fields || {})) fill(results, errorBox(err));
-        else fill(results, errorBox(err));
+        showFieldErrors(form, err.fields || {});
+        fill(results, errorBox(err));
       } finally {
         submit.disabled = false;
       }
@@ -113,14 +122,23 @@ export default {
           class: 'itinerary', dataset: { id: String(it.id) }, style: `--it-color:${it.color}`,
           'aria-label': `Itinerary ${it.label}`,
         },
-        h('h3', {}, it.label), figures(it), legsList(it),
+        h('h3', {}, it.label, h('span', { class: 'hint' }, ` · departs ${fmt.date(it.raw.departure)}, arrives ${fmt.date(it.raw.arrival)}`)),
+        figures(it), legsList(it),
         h('div', { class: 'row' },
           h('button', { type: 'button', class: 'secondary', onclick: () => select(it) }, 'Show on map'),
           h('button', { type: 'button', onclick: () => book(it) }, 'Book this'))))));
-      fill(chart, h('div', { class: 'grid2' },
-        barChart('Transit days (p50 to p90)', itineraries.map((it) => ({ label: it.label, value: it.p50_days ?? 0, high: it.p90_days, color: it.color })), { unit: (v) => v.toFixed(1) }),
-        barChart('Cost per container (USD)', itineraries.map((it) => ({ label: it.label, value: it.cost_usd ?? 0, color: it.color })), { unit: (v) => fmt.usd(v) }),
-        barChart('CO₂e per container (kg, well-to-wheel)', itineraries.map((it) => ({ label: it.label, value: it.co2e_kg ?? 0, color: it.color })), { unit: (v) => fmt.num(v) })));
+    }
+
+    async function showComparison() {
+      fill(chart, loading('Comparing corridors…'));
+      try {
+        const comparison = await api('/plan/compare', { method: 'POST', body: request });
+        const rows = comparison.corridors.map((c, i) => ({ ...normaliseItinerary(c.best, i), label: c.corridor }));
+        fill(chart, h('p', { class: 'hint' }, 'Each corridor\'s best itinerary for this request, per container.'),
+          comparisonCharts(rows));
+      } catch (err) {
+        fill(chart, errorBox(err));
+      }
     }
 
     function book(it) {
