@@ -5,7 +5,9 @@ Containers arrive in daily consignments per origin-destination and follow their 
 time (unless a storm cancels a sailing or the place is closed), loads waiting consignments first
 come first served up to its TEU capacity (splitting a consignment when only part fits), runs each leg
 with a lognormal run time, and at each later stop waits out border and customs dwells, then unloads
-and loads. Capacity that the network records do not carry comes from the simulation data file:
+and loads. Only services that some route rides are simulated (the track other trains use is in the data
+file's `background_trains_per_day`). Capacity that the network records do not carry comes from the
+simulation data file:
 
 - rail links: at most `trains_per_day` trains enter a link per day (a headway of 24 h / free trains);
 - border crossings: at most `trains_per_day` trains pass a crossing station per day;
@@ -131,17 +133,11 @@ class CorridorModel:
         self.rng = random.Random(seed)
         self.env = simpy.Environment()
         self.rec = Recorder(scenario.start, scenario.horizon_days, scenario.warmup_days)
-        self.routes: list[Route] = [route_via(self.network, d.origin, d.destination, d.via)
+        self.routes: list[Route] = [route_via(self.network, d.origin, d.destination, d.via, d.modes)
                                     for d in scenario.demand]
         self.queues: dict[tuple[str, int], deque[Consignment]] = {}
         self.missed: dict[tuple[str, int], list[float]] = {}
         self.in_transit = 0.0
-        self._gauge_stops = {
-            service.id: frozenset(
-                i for i in range(1, len(service.stops) - 1)
-                if service.mode is Mode.RAIL and service.stops[i] in self.gauge_places
-                and section_gauge(self.network, service, i - 1) != section_gauge(self.network, service, i))
-            for service in self.network.services.values()}
         self._window_h = (scenario.horizon_days - scenario.warmup_days) * 24.0
         self.gauge_places = {code for code, place in self.network.places.items()
                              if place.facilities.gauge_change is not None}
@@ -151,6 +147,12 @@ class CorridorModel:
         self._build_lines(data)
         self._build_crossings(data)
         self._build_ports(data)
+        self._gauge_stops = {
+            service.id: frozenset(
+                i for i in range(1, len(service.stops) - 1)
+                if service.mode is Mode.RAIL and service.stops[i] in self.gauge_places
+                and section_gauge(self.network, service, i - 1) != section_gauge(self.network, service, i))
+            for service in self.network.services.values()}
 
     # --- resources -------------------------------------------------------------------------------
 
@@ -480,8 +482,10 @@ class CorridorModel:
     # --- run -------------------------------------------------------------------------------------
 
     def run(self) -> dict[str, Any]:
+        used = {step.service for route in self.routes for step in route if isinstance(step, Ride)}
         for service in self.network.services.values():
-            self.env.process(self._timetable(service))
+            if service.id in used:
+                self.env.process(self._timetable(service))
         for index, demand in enumerate(self.scenario.demand):
             self.env.process(self._demand(index, demand))
         self.env.run(until=self.scenario.horizon_days * 24.0)

@@ -20,7 +20,7 @@ boarded, p50 run times and p50 dwells.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import count
@@ -139,7 +139,8 @@ def _expected_wait(service: Service) -> float:
     return HOURS_PER_WEEK / (2 * per_week) if per_week > 0 else float("inf")
 
 
-def find_route(network: Network, origin: str, destination: str) -> Route:
+def find_route(network: Network, origin: str, destination: str,
+               modes: Collection[Mode] = (Mode.RAIL, Mode.FERRY, Mode.SEA)) -> Route:
     """The route with the least expected hours from origin to destination (Dijkstra over rides)."""
     for code in (origin, destination):
         if code not in network.places:
@@ -156,7 +157,7 @@ def find_route(network: Network, origin: str, destination: str) -> Route:
             continue
         settled.add((place, last.service if last else None))
         for service in network.services_at.get(place, ()):
-            if last is not None and service.id == last.service:
+            if (last is not None and service.id == last.service) or service.mode not in modes:
                 continue
             for board, stop in enumerate(service.stops):
                 if stop != place:
@@ -169,12 +170,13 @@ def find_route(network: Network, origin: str, destination: str) -> Route:
     raise NoRouteError(f"no sequence of services joins {origin} to {destination}")
 
 
-def route_via(network: Network, origin: str, destination: str, via: Sequence[str] = ()) -> Route:
+def route_via(network: Network, origin: str, destination: str, via: Sequence[str] = (),
+              modes: Collection[Mode] = (Mode.RAIL, Mode.FERRY, Mode.SEA)) -> Route:
     """A route through the `via` places in order (each part found on its own)."""
     points = [origin, *via, destination]
     rides: list[Ride] = []
     for start, end in zip(points, points[1:], strict=False):
-        rides.extend(step for step in find_route(network, start, end) if isinstance(step, Ride))
+        rides.extend(step for step in find_route(network, start, end, modes) if isinstance(step, Ride))
     return with_handling(network, rides)
 
 

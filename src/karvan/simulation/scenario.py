@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from karvan.errors import InputError
-from karvan.network.model import Service, ServiceKind
+from karvan.network.model import Mode, Service, ServiceKind
 
 
 class _Spec(BaseModel):
@@ -36,6 +36,8 @@ class Demand(_Spec):
     growth_pct_per_year: float = Field(default=0.0, gt=-100, le=1000)
     corridor: str | None = Field(default=None, description="label for reports; default origin-destination")
     via: tuple[str, ...] = Field(default=(), description="places the route must pass, in order")
+    modes: tuple[Mode, ...] = Field(default=(Mode.RAIL, Mode.FERRY, Mode.SEA), min_length=1,
+                                    description="modes the route may use (trucks only when listed)")
 
     @model_validator(mode="after")
     def _distinct(self) -> Demand:
