@@ -22,6 +22,16 @@ from karvan.cli.network import network_app, places_app  # noqa: E402
 app.add_typer(network_app, name="network")
 app.add_typer(places_app, name="places")
 
+from karvan.cli.events import app as events_app  # noqa: E402
+from karvan.cli.track import track  # noqa: E402
+
+app.add_typer(events_app, name="events")
+app.command("track")(track)
+
+from karvan.cli.simulate import simulate_command  # noqa: E402
+
+app.command("simulate")(simulate_command)
+
 
 if __name__ == "__main__":
     app()
