@@ -7,6 +7,7 @@ Both run daily. Capacities are small so that tests can fill a departure.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import time
 
@@ -62,8 +63,8 @@ def network() -> Network:
 def make_org(db: Database, kind: OrgKind, operators: tuple[str, ...] = (), actor: str = "test") -> Principal:
     """An organisation created through the tenancy core, as a principal holding a write key."""
     with db.write_session() as session:
-        org = orgs.create_org(session, Principal.system(), name=f"{kind.value}-{len(operators)}-{actor}",
-                              kind=kind, operator_codes=operators)
+        name = f"{kind.value}-{actor}-{uuid.uuid4().hex[:8]}"
+        org = orgs.create_org(session, Principal.system(), name=name, kind=kind, operator_codes=operators)
         session.commit()
         org_id = org.id
     return Principal(org_id=org_id, org_kind=kind, scopes=Scope.WRITE.granted,
@@ -72,7 +73,8 @@ def make_org(db: Database, kind: OrgKind, operators: tuple[str, ...] = (), actor
 
 @pytest.fixture
 def org_factory(db: Database) -> Callable[..., Principal]:
-    def make(kind: OrgKind = OrgKind.SHIPPER, operators: tuple[str, ...] = (), actor: str = "test") -> Principal:
+    def make(kind: OrgKind = OrgKind.SHIPPER, operators: tuple[str, ...] = (),
+             actor: str = "test") -> Principal:
         return make_org(db, kind, operators, actor)
 
     return make

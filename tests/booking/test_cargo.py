@@ -52,7 +52,8 @@ def test_hs_code_must_have_six_to_ten_digits(hs_code: str) -> None:
 
 @pytest.mark.parametrize("un_class", sorted(UN_HAZARD_CLASSES))
 def test_every_un_class_and_division_is_accepted(un_class: str) -> None:
-    assert Container.model_validate({**GOOD, "dangerous_goods_class": un_class}).dangerous_goods_class == un_class
+    container = Container.model_validate({**GOOD, "dangerous_goods_class": un_class})
+    assert container.dangerous_goods_class == un_class
 
 
 @pytest.mark.parametrize("un_class", ["0", "10", "1.7", "2.4", "3.1", "explosive"])

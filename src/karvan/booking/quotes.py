@@ -82,12 +82,10 @@ class Quote(BaseModel):
 
 
 def _unfit_reason(legs: list[PlannedLeg], cargo: CargoLine) -> str | None:
-    """Why an itinerary cannot take the cargo at all, whatever is already booked on it."""
+    """Why an itinerary cannot take the cargo at all, whatever is already booked on it (the planner
+    has already checked TEU capacity, dangerous goods and weight)."""
     for planned in legs:
         service = planned.service
-        if cargo.teu > service.capacity_teu:
-            return (f"{service.id} carries {service.capacity_teu} TEU per departure, "
-                    f"the cargo needs {cargo.teu}")
         if cargo.reefer_plugs > service.reefer_plugs:
             return (f"{service.id} has {service.reefer_plugs} reefer plugs per departure, "
                     f"the cargo needs {cargo.reefer_plugs}")
