@@ -1,0 +1,59 @@
+"""`karvan events import FILE`: load tracking events from a DCSA, EPCIS, Karvan JSON or CSV file.
+
+On the server's own machine the command acts as the local administrator: it writes straight to the
+database (`$KARVAN_DATABASE_URL`, else the SQLite file in the data directory).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from karvan.cli.common import console, one_line_errors
+from karvan.errors import InputError
+from karvan.network.loader import load_network
+from karvan.store.db import Database
+from karvan.store.migrate import current_revisions, head_revisions, upgrade
+from karvan.tenancy.principal import Principal
+from karvan.tracking import service
+from karvan.tracking.formats import Format, read
+
+app = typer.Typer(help="Tracking events: import them from standard formats.", no_args_is_help=True)
+
+
+def open_database() -> Database:
+    """The local database, migrated to the newest schema if it is behind."""
+    db = Database()
+    if current_revisions(db.url) != head_revisions():
+        upgrade(db.url)
+    return db
+
+
+@app.command("import")
+@one_line_errors
+def import_events(
+    file: Path = typer.Argument(..., help="Event document; '-' reads standard input."),
+    fmt: Format | None = typer.Option(None, "--format",
+                                      help="karvan, dcsa, epcis or csv; detected if omitted."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid",
+                                      help="Store the valid events and count invalid ones as rejected, "
+                                           "instead of refusing the whole file."),
+) -> None:
+    """Import events; prints accepted, duplicates and rejected counts."""
+    try:
+        text = typer.get_text_stream("stdin").read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    except OSError as os_error:
+        raise InputError(f"cannot read {file}: {os_error.strerror}", field="FILE") from None
+    document = read(text, fmt)
+    db = open_database()
+    try:
+        report = service.import_document(db, document, Principal.system(), load_network(),
+                                         partial=skip_invalid)
+    finally:
+        db.dispose()
+    summary = report.summary()
+    console.print(f"accepted {summary['accepted']}, duplicates {summary['duplicates']}, "
+                  f"rejected {summary['rejected']}", markup=False, highlight=False)
+    for error in report.rejected[:20]:
+        console.print(f"  rejected {error}", markup=False, highlight=False)

@@ -1,0 +1,127 @@
+"""Reading event documents in any supported format into `ContainerEvent`s.
+
+`read(text, fmt)` parses and unwraps a document (detecting the format when not given); `parse` then
+checks each event against its standard's schema and maps it, collecting per-event errors that name
+the field, so the caller decides whether one bad event refuses the whole batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from karvan.errors import InputError
+from karvan.tracking import schemas
+from karvan.tracking.formats import csvrows, dcsa, epcis, karvan
+from karvan.tracking.formats.common import EventError, FieldError
+from karvan.tracking.model import ContainerEvent
+
+
+class Format(StrEnum):
+    KARVAN = "karvan"
+    DCSA = "dcsa"
+    EPCIS = "epcis"
+    CSV = "csv"
+
+
+_MAPPERS: dict[Format, Callable[[dict[str, Any], str], list[ContainerEvent]]] = {
+    Format.KARVAN: karvan.to_events, Format.CSV: karvan.to_events,
+    Format.DCSA: dcsa.to_events, Format.EPCIS: epcis.to_events,
+}
+_SCHEMAS = {Format.KARVAN: karvan.SCHEMA, Format.CSV: karvan.SCHEMA, Format.DCSA: dcsa.SCHEMA}
+
+
+@dataclass
+class Document:
+    format: Format
+    raw_events: list[Any]
+    whole: Any = None
+    """The parsed document, for formats whose schema covers the wrapper (EPCIS)."""
+
+
+@dataclass
+class Parsed:
+    events: list[tuple[int, ContainerEvent]] = field(default_factory=list)
+    errors: list[EventError] = field(default_factory=list)
+
+
+def detect(document: Any) -> Format:
+    """The format of a parsed JSON document."""
+    if isinstance(document, list):
+        return Format.DCSA
+    if isinstance(document, dict):
+        if "epcisBody" in document or str(document.get("type", "")).endswith("EPCISDocument"):
+            return Format.EPCIS
+        events = document.get("events")
+        first = events[0] if isinstance(events, list) and events else document
+        if isinstance(first, dict) and ("eventClassifierCode" in first or "eventDateTime" in first):
+            return Format.DCSA
+        if isinstance(first, dict) and "classifier" in first:
+            return Format.KARVAN
+    raise InputError("cannot tell the format of this document", field="format",
+                     fix="give --format karvan|dcsa|epcis|csv")
+
+
+def read(text: str, fmt: Format | None = None) -> Document:
+    """Parse a document's text and list its events (not yet checked)."""
+    if fmt is Format.CSV or (fmt is None and csvrows.looks_like_csv(text)):
+        return Document(Format.CSV, csvrows.unwrap(text))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"not JSON: {error.msg} at line {error.lineno} column {error.colno}",
+                         field="document", fix="send a JSON document or a CSV file") from None
+    return from_json(data, fmt)
+
+
+def from_json(data: Any, fmt: Format | None = None) -> Document:
+    fmt = fmt or detect(data)
+    if fmt is Format.EPCIS:
+        return Document(fmt, epcis.unwrap(data), whole=data)
+    if fmt is Format.DCSA:
+        return Document(fmt, dcsa.unwrap(data))
+    if fmt is Format.KARVAN:
+        return Document(fmt, karvan.unwrap(data))
+    raise InputError("CSV must be sent as text", field="format")
+
+
+def _epcis_schema_errors(document: Any) -> tuple[list[EventError], set[int]]:
+    errors: list[EventError] = []
+    bad: set[int] = set()
+    prefix = "epcisBody.eventList["
+    for path, message in schemas.errors(epcis.SCHEMA, document):
+        if path.startswith(prefix):
+            index_text, _, rest = path[len(prefix):].partition("]")
+            bad.add(int(index_text))
+            errors.append(EventError(int(index_text), rest.lstrip("."), message))
+        else:
+            errors.append(EventError(-1, path or "document", message))
+    return errors, bad
+
+
+def parse(document: Document) -> Parsed:
+    """Check each event against its schema and map the valid ones; index -1 means the document."""
+    result = Parsed()
+    bad: set[int] = set()
+    if document.format is Format.EPCIS:
+        result.errors, bad = _epcis_schema_errors(document.whole)
+        if any(e.index < 0 for e in result.errors):
+            return result
+    mapper = _MAPPERS[document.format]
+    schema = _SCHEMAS.get(document.format)
+    for index, raw in enumerate(document.raw_events):
+        if index in bad:
+            continue
+        if schema:
+            found = [EventError(index, path, message) for path, message in schemas.errors(schema, raw)]
+            if found:
+                result.errors += found
+                continue
+        try:
+            result.events += [(index, e) for e in mapper(raw, document.format.value)]
+        except FieldError as error:
+            result.errors.append(EventError(index, error.field, error.message))
+    return result

@@ -1,0 +1,53 @@
+"""Karvan's own JSON event form (`{"events": [...]}`), also the shape each CSV row is read into."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from karvan.tracking.formats.common import FieldError, container_number, optional_time, time_field
+from karvan.tracking.model import Classifier, ContainerEvent, EventType, Routing
+
+SCHEMA = "karvan-event"
+
+
+def unwrap(document: Any) -> list[Any]:
+    if isinstance(document, dict) and isinstance(document.get("events"), list):
+        return list(document["events"])
+    return [document]
+
+
+def to_events(raw: dict[str, Any], source: str = "karvan") -> list[ContainerEvent]:
+    refs = tuple((str(r["type"]), str(r["value"])) for r in raw.get("references") or [])
+    container = raw.get("container")
+    if container:
+        container = container_number(str(container), "container")
+    else:
+        eq = [(i, v) for i, (k, v) in enumerate(refs) if k == "EQ"]
+        container = container_number(eq[0][1], f"references[{eq[0][0]}].value") if eq else None
+    try:
+        event_type = EventType(raw["type"])
+        classifier = Classifier(raw["classifier"])
+    except (KeyError, ValueError) as error:
+        raise FieldError("type", str(error)) from None
+    operator = raw.get("operator")
+    return [ContainerEvent(
+        event_id=str(raw.get("eventId") or ""),
+        event_type=event_type,
+        code=str(raw["code"]),
+        classifier=classifier,
+        event_time=time_field(raw, "time"),
+        container=container,
+        shipment=raw.get("shipment") or None,
+        references=refs,
+        locode=raw.get("locode") or None,
+        facility=raw.get("facility") or None,
+        service=raw.get("service") or None,
+        departure=raw.get("departure") or None,
+        mode=raw.get("mode") or None,
+        operator=operator or None,
+        updated_at=optional_time(raw, "updatedAt"),
+        retracted=bool(raw.get("retracted")),
+        routing=Routing(operator or None),
+        details=dict(raw.get("details") or {}),
+        source_format=source,
+    )]

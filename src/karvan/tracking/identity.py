@@ -1,0 +1,41 @@
+"""When two reported events are the same event.
+
+Rule (pinned, tested): two events are one if they have the same `event_id` and version time, or the
+same *content key*. The content key is a SHA-256 over what the event says happened, leaving out who
+sent it, when it was sent, its id and the format it came in:
+type, code, classifier, event time in UTC to the microsecond, container, shipment, sorted references,
+place, facility, service, departure, mode, retracted flag and version time in UTC.
+So one instant written with two offsets (10:00+05:00 and 05:00Z) is one event, and the same fact sent
+as DCSA and as EPCIS is stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+from karvan.tracking.model import ContainerEvent, utc_text
+
+_NAMESPACE = uuid.UUID("6f1f1c39-4c59-4a43-9c9a-2d1f3b0a7e11")
+
+
+def content_key(event: ContainerEvent) -> str:
+    fields = [
+        event.event_type.value, event.code, event.classifier.value, utc_text(event.event_time),
+        event.container, event.shipment, sorted(event.references), event.locode, event.facility,
+        event.service, event.departure, event.mode, event.retracted,
+        utc_text(event.updated_at) if event.updated_at else None,
+    ]
+    text = json.dumps(fields, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def derived_event_id(key: str) -> str:
+    """An id for events that came without one: a UUID derived from the content, so re-imports agree."""
+    return str(uuid.uuid5(_NAMESPACE, key))
+
+
+def version_text(event: ContainerEvent) -> str:
+    """The version part of an event's identity; '' for an event never updated."""
+    return utc_text(event.updated_at) if event.updated_at else ""

@@ -1,0 +1,85 @@
+"""From a received document to stored events: parse, check, authorise, store — one transaction.
+
+Batch policy: by default a document with any invalid event is refused whole (nothing stored) and the
+error names the event index and field. With `partial=True` the valid events are stored and the
+invalid ones counted as rejected, each with its reason. Authorisation is always whole-batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from karvan.errors import InputError
+from karvan.network.network import Network
+from karvan.tenancy.principal import Principal
+from karvan.tracking import authz, validate
+from karvan.tracking.formats import Document, parse
+from karvan.tracking.formats.common import EventError
+from karvan.tracking.repository import StoredEvent, store_events
+
+MAX_BATCH = 10_000
+
+
+class InvalidEventsError(InputError):
+    """A batch was refused because of invalid events; `errors` lists every one."""
+
+    def __init__(self, errors: list[EventError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(f"{first.message}{more}; nothing was stored",
+                         record=f"event {first.index}" if first.index >= 0 else "document",
+                         field=first.field or None)
+
+
+@dataclass
+class IngestReport:
+    accepted: list[StoredEvent] = field(default_factory=list)
+    duplicates: int = 0
+    rejected: list[EventError] = field(default_factory=list)
+    """Errors of the events left out (partial imports only); one event may have several."""
+
+    def summary(self) -> dict[str, Any]:
+        return {"accepted": len(self.accepted), "duplicates": self.duplicates,
+                "rejected": len({e.index for e in self.rejected}),
+                "errors": [{"index": e.index, "field": e.field, "message": e.message} for e in self.rejected]}
+
+
+def check(document: Document, *, max_events: int | None = None,
+          now: datetime | None = None) -> tuple[list[tuple[int, Any]], list[EventError]]:
+    """Schema, mapping and rule checks; (index, event) pairs that passed and errors of those that did not."""
+    if max_events is not None and len(document.raw_events) > max_events:
+        raise InputError(f"{len(document.raw_events)} events in one batch; at most {max_events}",
+                         field="events", fix="split the batch")
+    parsed = parse(document)
+    now = now or datetime.now(UTC)
+    good = []
+    errors = list(parsed.errors)
+    for index, event in parsed.events:
+        found = [EventError(index, p.field, p.message) for p in validate.problems(event, now)]
+        if found:
+            errors += found
+        else:
+            good.append((index, event))
+    errors.sort(key=lambda e: e.index)
+    return good, errors
+
+
+def ingest(conn: Connection | Session, document: Document, principal: Principal, network: Network, *,
+           partial: bool = False, max_events: int | None = MAX_BATCH,
+           departure_operator: Callable[[str], str | None] = lambda _d: None,
+           now: datetime | None = None) -> IngestReport:
+    """Check and store a document's events in the caller's transaction (the caller commits)."""
+    good, errors = check(document, max_events=max_events, now=now)
+    if errors and (not partial or any(e.index < 0 for e in errors)):
+        raise InvalidEventsError(errors)
+    good = authz.check_reporter(principal, good, network, departure_operator)
+    org_id = principal.org_id or None
+    result = store_events(conn, (event for _, event in good), org_id=org_id, now=now)
+    return IngestReport(result.accepted, result.duplicates, errors)

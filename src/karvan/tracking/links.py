@@ -1,0 +1,56 @@
+"""What tracking reads from the platform's and booking's tables: who sees which containers, the
+booked itinerary of a container, and which operator runs a departure."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from karvan.store.booking_models import BookingLegRow, BookingRow, ShipmentContainerRow, ShipmentRow
+from karvan.store.models import Departure
+from karvan.tenancy.principal import Principal
+from karvan.tracking.plan import Plan, PlannedLeg
+
+_CANCELLED = ("cancelled", "rejected", "expired")
+
+
+def visible_containers(session: Session, principal: Principal) -> list[str] | None:
+    """Containers the principal may read; None means all (the corridor administrator)."""
+    if principal.is_corridor_admin:
+        return None
+    rows = session.execute(select(ShipmentContainerRow.number).join(ShipmentRow)
+                        .where(ShipmentRow.org_id == principal.org_id)).scalars().all()
+    return sorted(set(rows))
+
+
+def shipments_of_container(session: Session, container: str) -> list[tuple[str, str]]:
+    """(shipment id, owning organisation) of every shipment carrying the container."""
+    rows = session.execute(select(ShipmentRow.id, ShipmentRow.org_id).join(ShipmentContainerRow)
+                        .where(ShipmentContainerRow.number == container)).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def containers_of_shipment(session: Session, shipment_id: str) -> list[str]:
+    return list(session.execute(select(ShipmentContainerRow.number)
+                             .where(ShipmentContainerRow.shipment_id == shipment_id)).scalars().all())
+
+
+def container_plan(session: Session, container: str) -> Plan | None:
+    """The legs of the newest live booking whose shipment carries the container."""
+    booking = session.execute(
+        select(BookingRow.id, BookingRow.shipment_id).join(
+            ShipmentContainerRow, ShipmentContainerRow.shipment_id == BookingRow.shipment_id)
+        .where(ShipmentContainerRow.number == container, BookingRow.status.not_in(_CANCELLED))
+        .order_by(BookingRow.created_at.desc()).limit(1)).first()
+    if booking is None:
+        return None
+    legs = session.execute(select(BookingLegRow).where(BookingLegRow.booking_id == booking[0])
+                           .order_by(BookingLegRow.position)).scalars().all()
+    planned = tuple(PlannedLeg(leg.origin, leg.destination, leg.departs_at, leg.arrives_at, leg.service_id)
+                    for leg in legs)
+    return Plan(planned, booking=booking[0], shipment=booking[1]) if planned else None
+
+
+def departure_operator(session: Session, departure_id: str) -> str | None:
+    value = session.execute(select(Departure.operator_code).where(Departure.id == departure_id)).scalar()
+    return str(value) if value is not None else None

@@ -1,0 +1,212 @@
+"""Storing and reading events. Storage is idempotent and append-only.
+
+`store_events` writes a batch in the caller's transaction with `INSERT ... ON CONFLICT DO NOTHING`:
+an event whose content key, or whose (event id, version), is already stored is a duplicate and is
+skipped, so a re-sent batch stores nothing new. Corrections and retractions are new versions; nothing
+is ever updated or deleted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import Connection, Select, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from karvan.store.tracking_models import EventRow
+from karvan.tracking.identity import content_key, derived_event_id, version_text
+from karvan.tracking.model import Classifier, ContainerEvent, EventType, Routing, utc_text
+
+EVENTS = EventRow.__table__
+_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    seq: int
+    event: ContainerEvent
+    received_at: str
+    org_id: str | None = None
+
+
+@dataclass
+class StoreResult:
+    accepted: list[StoredEvent] = field(default_factory=list)
+    duplicates: int = 0
+
+
+def _offset_minutes(moment: datetime) -> int:
+    offset = moment.utcoffset() or timedelta()
+    return int(offset.total_seconds() // 60)
+
+
+def to_row(event: ContainerEvent, key: str, received_at: str, org_id: str | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"format": event.source_format}
+    if event.references:
+        body["references"] = [list(r) for r in event.references]
+    if event.routing.originator or event.routing.forwarders:
+        body["routing"] = [event.routing.originator, list(event.routing.forwarders)]
+    if event.identifiers:
+        body["identifiers"] = list(event.identifiers)
+    if event.details:
+        body["details"] = event.details
+    return {
+        "event_id": event.event_id or derived_event_id(key), "version": version_text(event),
+        "content_key": key, "event_type": event.event_type.value, "code": event.code,
+        "classifier": event.classifier.value, "event_time": utc_text(event.event_time),
+        "offset_minutes": _offset_minutes(event.event_time), "container": event.container,
+        "shipment": event.shipment, "locode": event.locode, "facility": event.facility,
+        "service": event.service, "departure": event.departure, "mode": event.mode,
+        "operator": event.operator, "org_id": org_id, "retracted": event.retracted,
+        "received_at": received_at, "body": json.dumps(body, separators=(",", ":")),
+    }
+
+
+def _time(text: str, offset_minutes: int = 0) -> datetime:
+    moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return moment.astimezone(timezone(timedelta(minutes=offset_minutes))) if offset_minutes else moment
+
+
+def from_row(row: Any) -> StoredEvent:
+    body = json.loads(row.body)
+    routing = body.get("routing") or [None, []]
+    event = ContainerEvent(
+        event_id=row.event_id, event_type=EventType(row.event_type), code=row.code,
+        classifier=Classifier(row.classifier), event_time=_time(row.event_time, row.offset_minutes),
+        container=row.container, shipment=row.shipment,
+        references=tuple((r[0], r[1]) for r in body.get("references", [])), locode=row.locode,
+        facility=row.facility, service=row.service, departure=row.departure, mode=row.mode,
+        operator=row.operator, updated_at=_time(row.version) if row.version else None,
+        retracted=bool(row.retracted), routing=Routing(routing[0], tuple(routing[1])),
+        identifiers=tuple(body.get("identifiers", [])), details=body.get("details", {}),
+        source_format=body.get("format", "karvan"))
+    return StoredEvent(row.seq, event, row.received_at, row.org_id)
+
+
+def _insert(dialect: str) -> Any:
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(EVENTS).on_conflict_do_nothing().returning(EVENTS.c.seq, EVENTS.c.content_key)
+
+
+def store_events(conn: Connection | Session, events: Iterable[ContainerEvent], *, org_id: str | None = None,
+                 now: datetime | None = None) -> StoreResult:
+    """Insert new events in the current transaction; the caller commits (or rolls back: nothing)."""
+    received_at = utc_text(now or datetime.now(UTC))
+    result = StoreResult()
+    batch: dict[str, tuple[ContainerEvent, dict[str, Any]]] = {}
+    identities: set[tuple[str, str]] = set()
+    for event in events:
+        key = content_key(event)
+        row = to_row(event, key, received_at, org_id)
+        identity = (row["event_id"], row["version"])
+        if key in batch or identity in identities:
+            result.duplicates += 1
+            continue
+        identities.add(identity)
+        batch[key] = (event, row)
+    statement = _insert(conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name)
+    rows = [row for _, row in batch.values()]
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start:start + _CHUNK]
+        inserted = conn.execute(statement, chunk).all()
+        result.duplicates += len(chunk) - len(inserted)
+        for seq, key in inserted:
+            event, row = batch[key]
+            stored_event = event if event.event_id else replace(event, event_id=row["event_id"])
+            result.accepted.append(StoredEvent(seq, stored_event, received_at, org_id))
+    result.accepted.sort(key=lambda s: s.seq)
+    return result
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    containers: Sequence[str] | None = None
+    """None: no restriction; a list (maybe empty): only these containers (the caller's visibility)."""
+    container: str | None = None
+    shipment: str | None = None
+    locode: str | None = None
+    event_types: Sequence[str] = ()
+    updated_since: str | None = None
+    """UTC text: events received (stored) at or after this instant."""
+    org_id: str | None = None
+    """Also visible: events this organisation reported itself."""
+
+
+def _filtered(statement: Select[Any], where: EventFilter) -> Select[Any]:
+    c = EVENTS.c
+    if where.containers is not None:
+        visible = c.container.in_(list(where.containers))
+        statement = statement.where(or_(visible, c.org_id == where.org_id) if where.org_id else visible)
+    if where.container:
+        statement = statement.where(c.container == where.container)
+    if where.shipment:
+        statement = statement.where(or_(c.shipment == where.shipment, c.body.contains(where.shipment)))
+    if where.locode:
+        statement = statement.where(c.locode == where.locode)
+    if where.event_types:
+        statement = statement.where(c.event_type.in_(list(where.event_types)))
+    if where.updated_since:
+        statement = statement.where(c.received_at >= where.updated_since)
+    return statement
+
+
+def list_events(conn: Connection | Session, where: EventFilter, *, after_seq: int = 0,
+                limit: int = 100) -> list[StoredEvent]:
+    """Stored events (every version) in storage order, after `after_seq`: a stable cursor."""
+    statement = _filtered(select(EVENTS), where).where(EVENTS.c.seq > after_seq)
+    rows = conn.execute(statement.order_by(EVENTS.c.seq).limit(limit)).all()
+    return [from_row(r) for r in rows]
+
+
+def container_events(conn: Connection | Session, container: str) -> list[StoredEvent]:
+    rows = conn.execute(select(EVENTS).where(EVENTS.c.container == container)
+                        .order_by(EVENTS.c.event_time, EVENTS.c.seq)).all()
+    return [from_row(r) for r in rows]
+
+
+def shipment_events(conn: Connection | Session, shipment: str,
+                    containers: Sequence[str] = ()) -> list[StoredEvent]:
+    condition = EVENTS.c.shipment == shipment
+    if containers:
+        condition = or_(condition, EVENTS.c.container.in_(list(containers)))
+    rows = conn.execute(select(EVENTS).where(condition).order_by(EVENTS.c.event_time, EVENTS.c.seq)).all()
+    return [from_row(r) for r in rows]
+
+
+def latest_seq(conn: Connection | Session) -> int:
+    value = conn.execute(select(EVENTS.c.seq).order_by(EVENTS.c.seq.desc()).limit(1)).scalar()
+    return int(value or 0)
+
+
+def current_versions(events: Iterable[StoredEvent]) -> list[StoredEvent]:
+    """Per event id the newest version (by version time, then arrival); retracted ones dropped.
+
+    This is the DCSA hub rule: history keeps every version, state uses only the current one.
+    """
+    newest: dict[str, StoredEvent] = {}
+    for stored in events:
+        current = newest.get(stored.event.event_id)
+        if current is None or _version_key(stored) > _version_key(current):
+            newest[stored.event.event_id] = stored
+    return sorted((s for s in newest.values() if not s.event.retracted),
+                  key=lambda s: (s.event.event_time_utc, s.seq))
+
+
+def _version_key(stored: StoredEvent) -> tuple[str, int]:
+    updated = stored.event.updated_at
+    return (utc_text(updated) if updated else "", stored.seq)
+
+
+
+_MOVES = (EventType.EQUIPMENT, EventType.TRANSPORT, EventType.SHIPMENT)
+
+
+def last_actual(events: Iterable[StoredEvent]) -> ContainerEvent | None:
+    """The latest actual (ACT) movement event by event time; readings and plans do not count."""
+    actual = [s for s in events if s.event.classifier is Classifier.ACT and s.event.event_type in _MOVES]
+    return max(actual, key=lambda s: (s.event.event_time_utc, s.seq)).event if actual else None

@@ -1,0 +1,78 @@
+"""The tracking operations the CLI and the API share: import a document, read a container's state.
+
+`import_document` stores and enqueues webhook deliveries in one transaction and only then reports
+success; after commit it announces the new events to live listeners (SSE).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from karvan.errors import NotFoundError
+from karvan.network.network import Network
+from karvan.store.db import Database
+from karvan.tenancy.principal import Principal
+from karvan.tracking import links, outbox
+from karvan.tracking.formats import Document
+from karvan.tracking.ingest import IngestReport, ingest
+from karvan.tracking.repository import StoredEvent, container_events
+from karvan.tracking.state import ContainerState, derive
+
+Announce = Callable[[list[StoredEvent]], None]
+
+
+def import_document(db: Database, document: Document, principal: Principal, network: Network, *,
+                    partial: bool = False, max_events: int | None = None,
+                    announce: Announce | None = None) -> IngestReport:
+    with db.write_session() as session:
+        report = ingest(session, document, principal, network, partial=partial, max_events=max_events,
+                        departure_operator=lambda d: links.departure_operator(session, d))
+        outbox.enqueue(session, report.accepted)
+        session.commit()
+    if announce is not None and report.accepted:
+        announce(report.accepted)
+    return report
+
+
+def can_read(session: Session, principal: Principal, container: str, events: list[StoredEvent]) -> bool:
+    if principal.is_corridor_admin:
+        return True
+    if any(org == principal.org_id for _, org in links.shipments_of_container(session, container)):
+        return True
+    return any(s.org_id == principal.org_id for s in events)
+
+
+def track(session: Session, container: str, principal: Principal, network: Network | None,
+          now: datetime | None = None) -> ContainerState:
+    """The container's state, or NotFoundError when it has no events or the caller may not see it."""
+    events = container_events(session, container)
+    if not events or not can_read(session, principal, container, events):
+        raise NotFoundError(f"no events for container {container}")
+    plan = links.container_plan(session, container)
+    return derive(container, events, plan=plan, network=network, now=now or datetime.now(UTC))
+
+
+def state_json(state: ContainerState) -> dict[str, Any]:
+    last = state.last_event
+    return {
+        "container": state.container,
+        "status": state.status,
+        "last_event": None if last is None else {
+            "type": last.code, "event_type": last.event_type.value, "time": last.event_time.isoformat(),
+            "locode": last.locode, "facility": last.facility},
+        "eta": None if state.eta is None else {
+            "p50": state.eta.p50.isoformat(), "p90": state.eta.p90.isoformat(),
+            "destination": state.eta.destination, "basis": state.eta.basis},
+        "progress": None if state.progress is None else {
+            "current_leg": state.progress.leg_index, "legs": state.progress.legs_total,
+            "places_reached": state.progress.places_done, "places": state.progress.places_total},
+        "exceptions": [{"kind": e.kind, "message": e.message, "locode": e.locode} for e in state.exceptions],
+        "events": [{"event_id": s.event.event_id, "type": s.event.code,
+                    "event_type": s.event.event_type.value,
+                    "classifier": s.event.classifier.value, "time": s.event.event_time.isoformat(),
+                    "locode": s.event.locode} for s in state.events],
+    }
