@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import shutil
 import sys
 from pathlib import Path
 
@@ -84,12 +85,23 @@ def test_parse_row_repairs_quoting_and_diacritics() -> None:
     assert build.parse_row(border)["function"] == "-23----B"  # type: ignore[attr-defined]
 
 
+SAMPLE = ("AX", "AZ", "BA", "BE", "GE", "KZ")
+"""Countries with each quirk of the source (repeated codes, broken quoting) and the corridor's own."""
+
+
 @pytest.mark.skipif(not SOURCE.is_dir(), reason="needs the reference UN/LOCODE folder")
 def test_build_is_deterministic_and_matches_the_bundled_copy(tmp_path: Path) -> None:
     build = _build_module()
-    rows = build.read_source(SOURCE)  # type: ignore[attr-defined]
+    source = tmp_path / "source"
+    source.mkdir()
+    for country in SAMPLE:
+        shutil.copyfile(SOURCE / f"{country}.csv", source / f"{country}.csv")
+    rows = build.read_source(source)  # type: ignore[attr-defined]
     first = build.write_output(rows, tmp_path / "a")  # type: ignore[attr-defined]
     second = build.write_output(rows, tmp_path / "b")  # type: ignore[attr-defined]
     assert first.read_bytes() == second.read_bytes()
-    bundled = ROOT / "src" / "karvan" / "data" / "unlocode" / "unlocode.csv.gz"
-    assert gzip.decompress(first.read_bytes()) == gzip.decompress(bundled.read_bytes())
+    built = gzip.decompress(first.read_bytes()).decode("utf-8").splitlines()
+    packed = (ROOT / "src" / "karvan" / "data" / "unlocode" / "unlocode.csv.gz").read_bytes()
+    bundled = gzip.decompress(packed).decode("utf-8")
+    sample = [line for line in bundled.splitlines()[1:] if line[:2] in SAMPLE]
+    assert built[1:] == sample and len(sample) > 1500

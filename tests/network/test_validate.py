@@ -37,6 +37,14 @@ def _add_place(d: Doc) -> None:
                         "timezone": "Asia/Tbilisi", "kinds": ["sea_port"], "source": SOURCE})
 
 
+def _local_code_for_a_listed_place(d: Doc) -> None:
+    # Aktogay is in UN/LOCODE as KZAGY "Aqtoghay".
+    d["places"].append({"code": "KZ-AKTOG", "name": "Aktogay", "country": "KZ", "lat": 46.95, "lon": 79.67,
+                        "timezone": "Asia/Almaty", "kinds": ["rail_terminal"], "source": SOURCE})
+    d["links"].append({"id": "aktog-altyn", "a": "KZ-AKTOG", "b": "KZ-ALTYN", "mode": "rail",
+                       "gauge": "1520", "traction": "diesel", "distance_km": 330, "source": SOURCE})
+
+
 def _gauge_break(d: Doc) -> None:
     del record(d, "places", "KZ-ALTYN")["facilities"]
 
@@ -77,6 +85,8 @@ BREAKS: list[tuple[str, Callable[[Doc], None], str, str, str]] = [
     ("unknown UN/LOCODE", _set("places", "GETBS", code="GEZZZ"), "code-unknown", "place GEZZZ", "code"),
     ("unknown country", _set("places", "KZ-ALTYN", code="QQ-ALTYN", country="QQ"), "country-unknown",
      "place QQ-ALTYN", "country"),
+    ("local code for a listed place", _local_code_for_a_listed_place, "code-local", "place KZ-AKTOG",
+     "code"),
     ("code of another place", _set("places", "GETBS", code="GEPTI"), "code-name", "place GEPTI", "code"),
     ("far from the official coordinates", _set("places", "KZAAU", lat=43.65, lon=52.5), "coordinates-far",
      "place KZAAU", "lat/lon"),

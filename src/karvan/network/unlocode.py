@@ -90,5 +90,12 @@ def lookup(code: str) -> Entry | None:
                  alt_names=tuple(alt_names.split("|")) if alt_names else ())
 
 
+@cache
+def in_country(country: str) -> tuple[Entry, ...]:
+    """Every entry of one country (ISO 3166-1 alpha-2), in code order."""
+    return tuple(entry for code in sorted(_rows()) if code.startswith(country)
+                 for entry in (lookup(code),) if entry is not None)
+
+
 def count() -> int:
     return len(_rows())

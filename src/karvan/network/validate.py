@@ -40,6 +40,9 @@ DETOUR_SLACK_KM = 20.0
 short links around a city) needs a `detour_reason`."""
 NAME_SIMILARITY = 70.0
 """Minimum rapidfuzz token-set ratio between a place's names and its UN/LOCODE entry's names."""
+LOCAL_TWIN_SIMILARITY = 75.0
+"""A local-coded place whose name is this similar (rapidfuzz ratio, which tolerates transliterations
+such as Aktogay/Aqtoghay) to a UN/LOCODE entry within UNLOCODE_DISTANCE_KM probably has that code."""
 MIN_ESTIMATE_BASIS = 8
 """An estimate must give a basis of at least this many characters after the word "estimate"."""
 _NO_SOURCE = re.compile(r"^(tbd|todo|n/?a|none|unknown|\?+|-+|source|see above)$", re.IGNORECASE)
@@ -112,6 +115,7 @@ def check_codes(network: Network) -> Iterator[Problem]:
                           f"{place.country!r} is not an ISO 3166-1 country in the UN/LOCODE list",
                           "use the ISO 3166-1 alpha-2 code of the country, e.g. KZ")
         if place.is_local_code:
+            yield from _local_twin(place)
             continue
         entry = unlocode.lookup(place.code)
         if entry is None:
@@ -135,6 +139,21 @@ def check_codes(network: Network) -> Iterator[Problem]:
                               f"coordinates ({entry.lat}, {entry.lon}); the limit is "
                               f"{UNLOCODE_DISTANCE_KM:.0f} km",
                               "correct lat/lon (lat is north-south, lon east-west) or the code")
+
+
+def _local_twin(place: Place) -> Iterator[Problem]:
+    """A local code given to a place that the UN/LOCODE list already has."""
+    ours = [normalize(n) for n in (place.name, *place.alt_names)]
+    for entry in unlocode.in_country(place.country):
+        if entry.lat is None or entry.lon is None:
+            continue
+        if great_circle_km(place.lat, place.lon, entry.lat, entry.lon) > UNLOCODE_DISTANCE_KM:
+            continue
+        if max(fuzz.ratio(a, normalize(b)) for a in ours for b in entry.names) >= LOCAL_TWIN_SIMILARITY:
+            yield Problem("code-local", _place(place.code), "code",
+                          f"local code, but UN/LOCODE {entry.code} {entry.name!r} is the same place",
+                          f"use the code {entry.code} (keep {place.name!r} as the name)")
+            return
 
 
 def check_coordinates(network: Network) -> Iterator[Problem]:
