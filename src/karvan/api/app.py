@@ -24,6 +24,7 @@ from karvan.api import problems
 from karvan.api.auth import authenticated
 from karvan.api.middleware import AccessLogMiddleware, BodyLimitMiddleware
 from karvan.api.routers import health, orgs
+from karvan.api.routers.analytics import router as analytics_router
 from karvan.api.routers.network import router as network_router
 from karvan.api.routers.plan import router as plan_router
 from karvan.network.loader import load_network
@@ -41,6 +42,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(orgs.router)
     app.include_router(network_router)
     app.include_router(plan_router)
+    app.include_router(analytics_router)
 
 
 def _integrity_conflict(request: Request, exc: Exception) -> JSONResponse:
