@@ -23,7 +23,18 @@ import karvan
 from karvan.api import problems
 from karvan.api.auth import authenticated
 from karvan.api.middleware import AccessLogMiddleware, BodyLimitMiddleware
-from karvan.api.routers import health, orgs
+from karvan.api.routers import (
+    bookings,
+    departures,
+    events,
+    health,
+    orgs,
+    quotes,
+    shipments,
+    stream,
+    track,
+    webhooks,
+)
 from karvan.api.routers.analytics import router as analytics_router
 from karvan.api.routers.network import router as network_router
 from karvan.api.routers.plan import router as plan_router
@@ -40,9 +51,17 @@ DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 def _include_routers(app: FastAPI) -> None:
     app.include_router(health.router)
     app.include_router(orgs.router)
+    app.include_router(departures.router)
     app.include_router(network_router)
     app.include_router(plan_router)
+    app.include_router(events.router)
+    app.include_router(track.router)
+    app.include_router(stream.router)
+    app.include_router(webhooks.router)
     app.include_router(analytics_router)
+    app.include_router(quotes.router)
+    app.include_router(shipments.router)
+    app.include_router(bookings.router)
 
 
 def _integrity_conflict(request: Request, exc: Exception) -> JSONResponse:

@@ -1,0 +1,1 @@
+"""Departures: dated runs of network services that operators publish, with their capacity."""
