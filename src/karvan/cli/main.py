@@ -32,6 +32,11 @@ from karvan.cli.simulate import simulate_command  # noqa: E402
 
 app.command("simulate")(simulate_command)
 
+from karvan.cli.plan import compare_command, plan_command  # noqa: E402
+
+app.command("plan")(plan_command)
+app.command("compare")(compare_command)
+
 
 if __name__ == "__main__":
     app()
