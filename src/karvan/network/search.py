@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from karvan.errors import UnknownPlaceError
 from karvan.network.model import Place
@@ -41,6 +41,8 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 def normalize(text: str) -> str:
     """Lower-case words without diacritics or punctuation, single-spaced: "Xi'an" -> "xian"."""
+    if text.isascii():
+        return _NON_WORD.sub(" ", text.lower().translate(_FOLD)).strip()
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_FOLD)
     return _NON_WORD.sub(" ", bare).strip()
@@ -70,59 +72,75 @@ class PlaceMatch:
         return f"{self.place.code} ({self.place.name})"
 
 
-def _word_score(word: str, words: Iterable[str]) -> float:
-    best = 0.0
-    for candidate in words:
-        if candidate == word:
-            return 100.0
-        if len(word) >= 2 and candidate.startswith(word):
-            best = max(best, 90.0)
-        else:
-            best = max(best, fuzz.ratio(word, candidate))
-    return best
-
-
-def _name_score(query: str, name: str, words: set[str]) -> float:
-    """How well a normalised query matches one normalised name; `words` are all the place's words."""
-    q, n = _compact(query), _compact(name)
-    if not q or not n:
-        return 0.0
-    if q == n:
+def _word_score(word: str, words: frozenset[str]) -> float:
+    """One query word against a place's best word: equal 100, a prefix at least 90, else the edit ratio."""
+    if word in words:
         return 100.0
-    if n.startswith(q) and len(q) >= 3:
-        return 85.0 + 10.0 * len(q) / len(n)
-    query_words = query.split()
-    by_word = sum(_word_score(w, words) for w in query_words) / len(query_words)
-    return max(by_word * WORD_MATCH_CAP / 100.0, fuzz.ratio(q, n) * 0.85)
+    closest = process.extractOne(word, words, scorer=fuzz.ratio)
+    score = float(closest[1]) if closest else 0.0
+    if len(word) >= 2 and any(candidate.startswith(word) for candidate in words):
+        score = max(score, 90.0)
+    return score
 
 
-def _place_words(place: Place) -> set[str]:
-    words: set[str] = set()
-    for text in (place.name, *place.alt_names, place.code, *(k.value for k in place.kinds)):
+def _name_score(query: str, name: str, by_word: float) -> float:
+    """A compacted query against one compacted name; `by_word` is the query's word-by-word score."""
+    if not query or not name:
+        return 0.0
+    if query == name:
+        return 100.0
+    if name.startswith(query) and len(query) >= 3:
+        return 85.0 + 10.0 * len(query) / len(name)
+    return max(by_word * WORD_MATCH_CAP / 100.0, fuzz.ratio(query, name) * 0.85)
+
+
+@dataclass(frozen=True)
+class _Searchable:
+    """A place's texts, normalised once: (original, compacted, weight) per name, and all its words."""
+
+    code: str
+    names: tuple[tuple[str, str, float], ...]
+    words: frozenset[str]
+
+
+@lru_cache(maxsize=4096)
+def _searchable(place: Place) -> _Searchable:
+    texts = [(place.name, normalize(place.name), 1.0),
+             *((alt, normalize(alt), ALT_NAME_FACTOR) for alt in place.alt_names)]
+    words = {word for _, text, _ in texts for word in text.split()}
+    for text in (place.code, *(kind.value for kind in place.kinds)):
         words.update(normalize(text).split())
-    return words
+    names = tuple((original, _compact(text), weight) for original, text, weight in texts)
+    return _Searchable(_compact(normalize(place.code)), names, frozenset(words))
 
 
 def score_place(place: Place, query: str) -> PlaceMatch:
-    """Score one place against a query (already normalised or not)."""
-    q = normalize(query)
-    if _compact(q) == _compact(normalize(place.code)):
+    """Score one place against a query (normalised here)."""
+    return _score(place, normalize(query))
+
+
+def _score(place: Place, q: str) -> PlaceMatch:
+    searchable = _searchable(place)
+    compact = _compact(q)
+    if compact == searchable.code:
         return PlaceMatch(place, 100.0, place.code)
-    words = _place_words(place)
+    query_words = q.split()
+    by_word = sum(_word_score(w, searchable.words) for w in query_words) / len(query_words)
     best = PlaceMatch(place, 0.0, place.name)
-    for text, factor in ((place.name, 1.0), *((alt, ALT_NAME_FACTOR) for alt in place.alt_names)):
-        score = _name_score(q, normalize(text), words) * factor
+    for original, text, weight in searchable.names:
+        score = _name_score(compact, text, by_word) * weight
         if score > best.score:
-            best = PlaceMatch(place, round(score, 1), text)
+            best = PlaceMatch(place, round(score, 1), original)
     return best
 
 
 def search_places(network: Network, query: str, *, limit: int = 10,
                   min_score: float = MIN_SCORE) -> list[PlaceMatch]:
     """Places matching `query`, best first (ties by code), at most `limit`, none below `min_score`."""
-    if not normalize(query):
+    q = normalize(query)
+    if not q:
         return []
-    matches = [score_place(place, query) for place in network.places.values()]
+    matches = [_score(place, q) for place in network.places.values()]
     kept = [m for m in matches if m.score >= min_score]
     kept.sort(key=lambda m: (-m.score, m.place.code))
     return kept[:limit]
