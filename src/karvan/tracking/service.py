@@ -16,7 +16,7 @@ from karvan.errors import NotFoundError
 from karvan.network.network import Network
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
-from karvan.tracking import links, outbox
+from karvan.tracking import hub, links, outbox
 from karvan.tracking.formats import Document
 from karvan.tracking.ingest import IngestReport, ingest
 from karvan.tracking.repository import StoredEvent, container_events
@@ -32,6 +32,8 @@ def import_document(db: Database, document: Document, principal: Principal, netw
         report = ingest(session, document, principal, network, partial=partial, max_events=max_events,
                         departure_operator=lambda d: links.departure_operator(session, d))
         outbox.enqueue(session, report.accepted)
+        if report.accepted:
+            hub.notify(session)
         session.commit()
     if announce is not None and report.accepted:
         announce(report.accepted)

@@ -15,7 +15,7 @@ from typing import Any
 
 from karvan.tracking.codes import epcis_step_code
 from karvan.tracking.formats.common import FieldError, container_number, time_field
-from karvan.tracking.model import Classifier, ContainerEvent, EventType, Routing
+from karvan.tracking.model import CODES_BY_TYPE, Classifier, ContainerEvent, EventType, Routing
 
 SCHEMA = "epcis-2.0-document"
 BIC = "urn:epc:id:bic:"
@@ -63,6 +63,11 @@ def _place(raw: dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 def _code(raw: dict[str, Any]) -> tuple[EventType, str]:
+    """The event code from `karvan:eventCode` (Karvan's own exports) or the business step."""
+    own = raw.get("karvan:eventCode")
+    if isinstance(own, str):
+        event_type = next((t for t, codes in CODES_BY_TYPE.items() if own in codes), EventType.EQUIPMENT)
+        return event_type, own
     if raw.get("sensorElementList") and not raw.get("bizStep"):
         return EventType.REEFER, "MEAS"
     step = str(raw.get("bizStep") or "")

@@ -1,0 +1,126 @@
+"""Live fan-out of stored events to listeners (the API's server-sent event streams).
+
+Each process runs one `Hub`: a background thread that reads events stored after the last one it
+saw (by sequence number) and hands each to the listeners whose filter accepts it. It wakes when this
+process stored events (`wake`), when PostgreSQL notifies that another process did (LISTEN on
+`CHANNEL`; writers NOTIFY in their transaction, so the notice arrives only after commit), and at
+least every `POLL_SECONDS` otherwise, which also covers several processes sharing one SQLite file.
+Reading from the database rather than passing events in memory means every listener sees exactly
+what was committed, in commit order, whichever process wrote it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import psycopg
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from karvan.store.db import Database
+from karvan.tracking.repository import EventFilter, StoredEvent, latest_seq, list_events
+
+CHANNEL = "karvan_tracking"
+POLL_SECONDS = 1.0
+log = logging.getLogger("karvan.tracking.hub")
+
+
+def notify(session: Session) -> None:
+    """Tell other processes (PostgreSQL only) that events were stored; sent when the transaction commits."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {CHANNEL}"))
+
+
+@dataclass(eq=False)
+class Listener:
+    accepts: Callable[[StoredEvent], bool]
+    loop: asyncio.AbstractEventLoop
+    queue: asyncio.Queue[StoredEvent] = field(default_factory=lambda: asyncio.Queue(maxsize=10_000))
+
+    def offer(self, stored: StoredEvent) -> None:
+        if self.accepts(stored):
+            with contextlib.suppress(asyncio.QueueFull, RuntimeError):
+                self.loop.call_soon_threadsafe(self.queue.put_nowait, stored)
+
+
+class Hub:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._listeners: set[Listener] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_seq = 0
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is not None:
+                return
+            with self.db.session() as session:
+                self.last_seq = latest_seq(session)
+            self._thread = threading.Thread(target=self._run, name="karvan-tracking-hub", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def add(self, listener: Listener) -> None:
+        self.start()
+        with self._lock:
+            self._listeners.add(listener)
+
+    def remove(self, listener: Listener) -> None:
+        with self._lock:
+            self._listeners.discard(listener)
+
+    def _dispatch_new(self) -> None:
+        while True:
+            with self.db.session() as session:
+                batch = list_events(session, EventFilter(), after_seq=self.last_seq, limit=1000)
+            if not batch:
+                return
+            with self._lock:
+                listeners = list(self._listeners)
+            for stored in batch:
+                for listener in listeners:
+                    listener.offer(stored)
+            self.last_seq = batch[-1].seq
+
+    def _signals(self) -> Iterator[None]:
+        """Yields whenever it is time to look for new events."""
+        if self.db.dialect == "postgresql":
+            url = self.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            try:
+                with psycopg.connect(url, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    while not self._stop.is_set():
+                        for _ in conn.notifies(timeout=POLL_SECONDS, stop_after=1):
+                            pass
+                        self._wake.clear()
+                        yield
+                    return
+            except psycopg.Error:
+                log.exception("LISTEN failed; falling back to polling")
+        while not self._stop.is_set():
+            self._wake.wait(POLL_SECONDS)
+            self._wake.clear()
+            yield
+
+    def _run(self) -> None:
+        for _ in self._signals():
+            try:
+                self._dispatch_new()
+            except Exception:  # the hub must outlive a failed read (e.g. a restarting database)
+                log.exception("reading new events failed")
