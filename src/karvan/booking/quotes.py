@@ -29,6 +29,8 @@ from karvan.tenancy.principal import Principal
 
 QUOTE_VALIDITY = timedelta(hours=24)
 """How long a quote's prices hold; departures that leave earlier cannot be booked even then."""
+MAX_AHEAD = timedelta(days=366)
+"""Timetables and tariffs are published about a year ahead; later dates are not quoted."""
 
 
 class QuoteRequest(BaseModel):
@@ -116,6 +118,9 @@ def create_quote(session: Session, network: Network, principal: Principal, reque
     if request.departure_date < today:
         raise InputError(f"{request.departure_date} is in the past at {origin}", field="departure_date",
                          fix=f"give {today} or later")
+    if request.departure_date > today + MAX_AHEAD:
+        raise InputError(f"{request.departure_date} is too far ahead to quote", field="departure_date",
+                         fix=f"give a date up to {today + MAX_AHEAD}")
     if origin == destination:
         raise InputError("origin and destination are the same place", field="destination",
                          fix="give a different destination")

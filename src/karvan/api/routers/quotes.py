@@ -1,0 +1,46 @@
+"""Quotes: POST a request (origin, destination, date, cargo) and get priced itineraries to book."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
+from sqlalchemy.orm import Session
+
+from karvan.api.auth import get_principal, require_scope
+from karvan.api.deps import get_network, get_session
+from karvan.api.idempotency import Idempotency, idempotency
+from karvan.api.pagination import PageOut, PageParams
+from karvan.api.problems import PROBLEM_RESPONSES
+from karvan.booking.quotes import Quote, QuoteRequest, create_quote, get_quote, list_quotes
+from karvan.network.network import Network
+from karvan.store.models import Scope
+from karvan.tenancy.principal import Principal
+
+router = APIRouter(prefix="/quotes", tags=["quotes"], responses=PROBLEM_RESPONSES)
+
+
+@router.post("", status_code=201, response_model=Quote,
+             summary="Priced itineraries for a request, valid for 24 hours (Idempotency-Key accepted)")
+def post_quote(body: QuoteRequest, principal: Principal = Depends(require_scope(Scope.WRITE)),
+               session: Session = Depends(get_session), network: Network = Depends(get_network),
+               idem: Idempotency = Depends(idempotency)) -> JSONResponse:
+    if (stored := idem.replay(session)) is not None:
+        return stored
+    return idem.respond(session, 201, create_quote(session, network, principal, body))
+
+
+@router.get("", response_model=PageOut[Quote], summary="The organisation's quotes, newest first")
+def get_quotes(created_after: AwareDatetime | None = Query(None, description="ISO 8601 with offset"),
+               created_before: AwareDatetime | None = Query(None, description="ISO 8601 with offset"),
+               page: PageParams = Depends(), principal: Principal = Depends(get_principal),
+               session: Session = Depends(get_session)) -> PageOut[Quote]:
+    result = list_quotes(session, principal, created_after=created_after, created_before=created_before,
+                         cursor=page.cursor, limit=page.limit)
+    return PageOut.of(result, lambda quote: quote)
+
+
+@router.get("/{quote_id}", response_model=Quote, summary="One quote")
+def get_one_quote(quote_id: str, principal: Principal = Depends(get_principal),
+                  session: Session = Depends(get_session)) -> Quote:
+    return get_quote(session, principal, quote_id)
