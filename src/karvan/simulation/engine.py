@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,13 +40,15 @@ from karvan.simulation.sampling import poisson, sample_hours
 from karvan.simulation.scenario import Demand, Scenario
 
 Proc = Generator[simpy.Event, Any, None]
+Listener = Callable[[float, dict[str, Any]], None]
+"""Receives (simulated hours, event fields) for the live feed; see `karvan.simulation.feed`."""
 
 
 class Consignment:
     """Containers of one origin-destination travelling together (until a vehicle splits them)."""
 
     __slots__ = ("alight", "boarded_h", "containers", "corridor", "created_h", "done", "enqueued_h", "od", "position",
-                 "route_index", "teu_per_container", "tonnes_per_container")
+                 "route_index", "teu_per_container", "tonnes_per_container", "tracked")
 
     def __init__(self, demand: Demand, containers: float, created_h: float) -> None:
         self.od = demand.od
@@ -61,6 +63,7 @@ class Consignment:
         self.route_index = 0
         self.position = 0
         self.done: simpy.Event | None = None
+        self.tracked: str | None = None
 
     @property
     def teu(self) -> float:
@@ -73,6 +76,7 @@ class Consignment:
             setattr(part, name, getattr(self, name))
         part.containers = containers
         self.containers -= containers
+        part.tracked = None
         return part
 
 
@@ -138,6 +142,8 @@ class CorridorModel:
         self.queues: dict[tuple[str, int], deque[Consignment]] = {}
         self.missed: dict[tuple[str, int], list[float]] = {}
         self.in_transit = 0.0
+        self.listener: Listener | None = None
+        self._tracked_serial = 0
         self._window_h = (scenario.horizon_days - scenario.warmup_days) * 24.0
         self.gauge_places = {code for code, place in self.network.places.items()
                              if place.facilities.gauge_change is not None}
@@ -258,7 +264,12 @@ class CorridorModel:
             at_h = (day + self.rng.random()) * 24.0
             if containers:
                 yield self.env.timeout(max(at_h - self.env.now, 0.0))
-                self.env.process(self._journey(Consignment(demand, containers, self.env.now), index, 0))
+                consignment = Consignment(demand, containers, self.env.now)
+                if self.listener:
+                    self._tracked_serial += 1
+                    consignment.tracked = f"{self._tracked_serial:06d}"
+                    self._emit(consignment, "GTIN", demand.origin)
+                self.env.process(self._journey(consignment, index, 0))
             day += 1
 
     def _journey(self, c: Consignment, route_index: int, first_step: int, queued: bool = False) -> Proc:
@@ -274,7 +285,14 @@ class CorridorModel:
             else:
                 yield from self._wait_open(step.place, c.teu)
                 yield from self._dwell(step.place, step.dwells, c.teu)
+                if self.listener and any(d.kind is DwellKind.GAUGE_CHANGE for d in step.dwells):
+                    self._emit(c, "XGCT", step.place)
         self.in_transit -= c.containers
+        if self.listener:
+            last = route[-1]
+            place = last.place if not isinstance(last, Ride) else self.network.services[last.service].stops[
+                last.alight]
+            self._emit(c, "GTOT", place)
         self.rec.journey_done(self.env.now, c.created_h, c.boarded_h, c.od, c.corridor, c.containers,
                               c.teu, c.containers * c.tonnes_per_container)
 
@@ -335,6 +353,23 @@ class CorridorModel:
             stat.count += 1
         self.env.process(self._release_after(facility, request, teu / rate * 24.0))
 
+    def _emit(self, c: Consignment | None, code: str, place: str, service: Service | None = None,
+              departure: str | None = None) -> None:
+        """Tell the listener about an event of the consignment's tracked container (or a vehicle)."""
+        if self.listener is None or (c is not None and c.tracked is None):
+            return
+        self.listener(self.env.now, {
+            "code": code, "place": place, "serial": c.tracked if c else None, "od": c.od if c else None,
+            "service": service.id if service else None, "mode": service.mode.value if service else None,
+            "operator": service.operator if service else None, "departure": departure})
+
+    def _emit_vehicle(self, onboard: list[Consignment], code: str, place: str, service: Service,
+                      departure: str) -> None:
+        """A vehicle's departure or arrival, reported on its first tracked container."""
+        tracked = next((c for c in onboard if c.tracked), None)
+        if tracked is not None:
+            self._emit(tracked, code, place, service, departure)
+
     # --- vehicles --------------------------------------------------------------------------------
 
     def _timetable(self, service: Service) -> Proc:
@@ -392,14 +427,19 @@ class CorridorModel:
             yield from self._berth(stops[0], 0.0, 0.0)
         onboard: list[Consignment] = []
         stat = self.rec.resource(f"service:{service.id}", "service", service.name, None)
-        peak_teu = self._load(service, 0, onboard, 0.0)
+        departure = f"{service.id}-{self.scenario.start + timedelta(hours=self.env.now):%Y%m%dT%H%M}"
+        peak_teu = self._load(service, 0, onboard, 0.0, departure)
         load_teu = peak_teu
         for i in range(1, len(stops)):
             a, b = stops[i - 1], stops[i]
             if service.mode is Mode.RAIL:
                 for link in self._links_of_leg(a, b):
                     yield from self._token(self.lines[link], load_teu)
+            if self.listener:
+                self._emit_vehicle(onboard, "DEPA", a, service, departure)
             yield self.env.timeout(sample_hours(self.rng, service.run_hours[i - 1], service.p90_hours[i - 1]))
+            if self.listener:
+                self._emit_vehicle(onboard, "ARRI", b, service, departure)
             self._carried(f"{a}-{b}", onboard)
             yield from self._wait_open(b, load_teu)
             if service.mode is Mode.RAIL and b in self.crossings:
@@ -408,9 +448,9 @@ class CorridorModel:
                 yield from self._berth(b, load_teu, 0.0)
             if i in self._gauge_stops[service.id]:
                 yield from self._through_gauge_change(b, load_teu)
-            load_teu -= self._unload(service, i, onboard)
+            load_teu -= self._unload(service, i, onboard, departure)
             if i < len(stops) - 1:
-                load_teu = self._load(service, i, onboard, load_teu)
+                load_teu = self._load(service, i, onboard, load_teu, departure)
                 peak_teu = max(peak_teu, load_teu)
         if self.rec.counting(self.env.now):
             stat.used += peak_teu
@@ -421,7 +461,8 @@ class CorridorModel:
         if self.queues.get((service_id, stop)):
             self.missed.setdefault((service_id, stop), []).append(self.env.now)
 
-    def _load(self, service: Service, stop: int, onboard: list[Consignment], load_teu: float) -> float:
+    def _load(self, service: Service, stop: int, onboard: list[Consignment], load_teu: float,
+              departure: str) -> float:
         """Board waiting consignments first come first served; the new load in TEU."""
         queue = self.queues.get((service.id, stop))
         place = service.stops[stop]
@@ -442,6 +483,8 @@ class CorridorModel:
             onboard.append(c)
             load_teu += c.teu
             self._boarded(c, service, stop, place, now)
+            if self.listener:
+                self._emit(c, "LOAD", place, service, departure)
         self._mark_missed(service.id, stop)
         return load_teu
 
@@ -469,7 +512,7 @@ class CorridorModel:
         for c in onboard:
             self.rec.ride_done(self.env.now, c.corridor, segment, c.teu, c.containers * c.tonnes_per_container)
 
-    def _unload(self, service: Service, stop: int, onboard: list[Consignment]) -> float:
+    def _unload(self, service: Service, stop: int, onboard: list[Consignment], departure: str) -> float:
         leaving = [c for c in onboard if c.alight == stop]
         if not leaving:
             return 0.0
@@ -477,6 +520,8 @@ class CorridorModel:
         for c in leaving:
             assert c.done is not None
             c.done.succeed()
+            if self.listener:
+                self._emit(c, "DISC", service.stops[stop], service, departure)
         return sum(c.teu for c in leaving)
 
     # --- run -------------------------------------------------------------------------------------
