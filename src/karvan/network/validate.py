@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from karvan.errors import NetworkValidationError
 from karvan.network import unlocode
-from karvan.network.model import LOCAL_CODE_RE, UNLOCODE_RE, Gauge, Link, Mode, Place
+from karvan.network.model import LOCAL_CODE_RE, UNLOCODE_RE, DwellKind, Gauge, Link, Mode, Place, PlaceKind
 from karvan.network.network import Network
 from karvan.network.search import normalize
 
@@ -43,6 +43,11 @@ NAME_SIMILARITY = 70.0
 LOCAL_TWIN_SIMILARITY = 75.0
 """A local-coded place whose name is this similar (rapidfuzz ratio, which tolerates transliterations
 such as Aktogay/Aqtoghay) to a UN/LOCODE entry within UNLOCODE_DISTANCE_KM probably has that code."""
+MAX_SPEED_KMH = {Mode.RAIL: 120.0, Mode.FERRY: 45.0, Mode.SEA: 50.0, Mode.ROAD: 90.0}
+"""Upper bounds of a leg's average speed (shortest direct link over p50 run hours), to catch days
+typed as hours or a stop left out. Basis: container trains run at 120 km/h at most; 45 km/h (24 kn)
+and 50 km/h (27 kn) are above the service speeds of ro-ro ferries and container ships; trucks in the
+EU are limited to 90 km/h (Directive 92/6/EEC)."""
 MIN_ESTIMATE_BASIS = 8
 """An estimate must give a basis of at least this many characters after the word "estimate"."""
 _NO_SOURCE = re.compile(r"^(tbd|todo|n/?a|none|unknown|\?+|-+|source|see above)$", re.IGNORECASE)
@@ -178,9 +183,14 @@ def check_link_ends(network: Network) -> Iterator[Problem]:
     for link in network.links.values():
         for end in ("a", "b"):
             code = getattr(link, end)
-            if code not in network.places:
+            place = network.places.get(code)
+            if place is None:
                 yield Problem("link-unknown-place", _link(link), end, f"no place {code!r}",
                               "add the place to the network or correct the code")
+            elif link.mode in (Mode.FERRY, Mode.SEA) and PlaceKind.SEA_PORT not in place.kinds:
+                yield Problem("link-port", _link(link), end,
+                              f"a {link.mode.value} link ends at {code}, which is not a sea port",
+                              f"add sea_port to the kinds of {code}, or end the link at a port")
 
 
 def _known_ends(network: Network) -> Iterator[tuple[Link, Place, Place]]:
@@ -263,11 +273,31 @@ def check_services(network: Network) -> Iterator[Problem]:
                           "split the service at the gauge-change place into one service per gauge")
 
 
+def check_service_speeds(network: Network) -> Iterator[Problem]:
+    for service in network.services.values():
+        limit_kmh = MAX_SPEED_KMH[service.mode]
+        legs = zip(service.stops, service.stops[1:], service.run_hours, strict=False)
+        for index, (a, b, hours) in enumerate(legs):
+            lengths_km = [x.distance_km for x in network.links_between(a, b) if x.mode is service.mode]
+            if lengths_km and min(lengths_km) / hours > limit_kmh:
+                yield Problem("service-speed", f"service {service.id}", f"run_hours[{index}]",
+                              f"{hours:g} h for {min(lengths_km):g} km from {a} to {b} is "
+                              f"{min(lengths_km) / hours:.0f} km/h, over the {limit_kmh:g} km/h "
+                              f"a {service.mode.value} service can average",
+                              "give run_hours in hours, or check the stops and the link distance")
+
+
 def check_dwells(network: Network) -> Iterator[Problem]:
     for dwell in network.dwells:
-        if dwell.place not in network.places:
-            yield Problem("dwell-unknown-place", f"dwell {dwell.place}/{dwell.kind.value}", "place",
-                          f"no place {dwell.place!r}", "add the place or correct the code")
+        record = f"dwell {dwell.place}/{dwell.kind.value}"
+        place = network.places.get(dwell.place)
+        if place is None:
+            yield Problem("dwell-unknown-place", record, "place", f"no place {dwell.place!r}",
+                          "add the place or correct the code")
+        elif dwell.kind is DwellKind.GAUGE_CHANGE and place.facilities.gauge_change is None:
+            yield Problem("dwell-gauge-change", record, "kind",
+                          f"a gauge-change dwell at {dwell.place}, which has no gauge-change facility",
+                          f"add facilities.gauge_change to {dwell.place}, or remove this dwell")
 
 
 def source_problem(source: str) -> str | None:
@@ -339,7 +369,8 @@ def check_connected(network: Network) -> Iterator[Problem]:
 
 RULES: tuple[Callable[[Network], Iterable[Problem]], ...] = (
     check_codes, check_coordinates, check_link_ends, check_link_lengths, check_link_geometry,
-    check_gauge_breaks, check_services, check_dwells, check_sources, check_connected,
+    check_gauge_breaks, check_services, check_service_speeds, check_dwells, check_sources,
+    check_connected,
 )
 
 
