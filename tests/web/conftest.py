@@ -1,8 +1,8 @@
 """A real Karvan server and headless Chromium for the browser tests.
 
 `web_server` starts `uvicorn --factory karvan.api.app:create_app` on 127.0.0.1 (free port) over a fresh
-SQLite database in a temporary directory, with a shipper, a railway operator and a corridor admin and
-an API key each. `page` is a Playwright page of Debian's Chromium. Helpers are in web_helpers.py.
+SQLite database in a temporary directory, with a shipper, a railway operator (managing every operator code of
+the network) and a corridor admin, and an API key each. `page` is a Playwright page of Debian's Chromium. Helpers are in web_helpers.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from web_helpers import WebServer
 
 from karvan.network.loader import load_network
@@ -26,6 +26,9 @@ from karvan.store.migrate import upgrade
 from karvan.store.models import OrgKind, Scope
 from karvan.tenancy import orgs
 from karvan.tenancy.principal import Principal
+
+expect.set_options(timeout=20_000)
+"""The machine may be busy: wait up to 20 s for what the pages should show (planning takes a few)."""
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -38,22 +41,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _railway_operator() -> str:
-    """A rail operator of the bundled network with the most services, so the flow has departures."""
-    network = load_network(use_env=False)
-    counts: dict[str, int] = {}
-    for service in network.services.values():
-        if service.mode.value == "rail":
-            counts[service.operator] = counts.get(service.operator, 0) + 1
-    return max(counts, key=lambda code: counts[code]) if counts else "KTZ"
+def _operators() -> tuple[str, ...]:
+    """Every operator code with services in the bundled network: the test operator manages them all, so
+    it can publish the departures of any itinerary and report events anywhere."""
+    return tuple(sorted({s.operator for s in load_network(use_env=False).services.values()}))
 
 
-def _seed(url: str, operator: str) -> dict[str, str]:
+def _seed(url: str, operators: tuple[str, ...]) -> dict[str, str]:
     db = Database(url)
     system = Principal.system()
     keys = {}
     with db.write_session() as session:
-        for role, kind, codes in (("shipper", OrgKind.SHIPPER, ()), ("railway", OrgKind.RAILWAY, (operator,)),
+        for role, kind, codes in (("shipper", OrgKind.SHIPPER, ()), ("railway", OrgKind.RAILWAY, operators),
                                   ("admin", OrgKind.CORRIDOR_ADMIN, ())):
             org = orgs.create_org(session, system, name=f"Web test {role}", kind=kind, operator_codes=codes)
             keys[role] = orgs.create_key(session, system, org.id, scope=Scope.ADMIN, label="web tests").token
@@ -67,8 +66,8 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
     data = tmp_path_factory.mktemp("web")
     url = f"sqlite:///{data / 'karvan.db'}"
     upgrade(url)
-    operator = _railway_operator()
-    keys = _seed(url, operator)
+    operators = _operators()
+    keys = _seed(url, operators)
     port = _free_port()
     env = {**os.environ, "KARVAN_DATABASE_URL": url, "KARVAN_DATA_DIR": str(data)}
     env.pop("KARVAN_TILE_URL", None)
@@ -89,7 +88,7 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not start: {(data / 'server.log').read_text()}")
             time.sleep(0.2)
-        yield WebServer(url=base, keys=keys, operator=operator)
+        yield WebServer(url=base, keys=keys, operators=operators)
     finally:
         proc.terminate()
         proc.wait(timeout=10)

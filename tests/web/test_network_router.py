@@ -44,3 +44,11 @@ def test_pages_are_served_without_a_key(api_client: Callable[..., Any]) -> None:
     script = index.text.split('src="')[1].split('"')[0]
     assert client.get(script).status_code == 200
     assert client.get("/web-config.json").json()["tile_url"] is None
+
+
+def test_services_of_one_operator(tenant: Callable[..., Any], api_network: Any) -> None:
+    client = tenant().client
+    operator = next(iter(api_network.services.values())).operator
+    services = client.get("/network/services", params={"operator": operator.lower()}).json()
+    assert {s["id"] for s in services} == {s.id for s in api_network.services.values() if s.operator == operator}
+    assert len(client.get("/network/services").json()) == len(api_network.services)

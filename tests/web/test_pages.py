@@ -76,3 +76,16 @@ def test_plan_shows_an_unknown_place_next_to_its_field(page: Page, web_server: W
     page.get_by_role("button", name="Find itineraries").click()
     expect(page.get_by_label("To")).to_have_attribute("aria-invalid", "true")
     expect(page.locator('[data-field="destination"] .field-msg')).to_contain_text("unknown place")
+
+
+def test_operator_publishes_departures_and_sees_utilisation(page: Page, web_server: WebServer) -> None:
+    sign_in(page, web_server.keys["railway"])
+    page.goto("/#/operate")
+    service = page.get_by_label("Service", exact=True)
+    expect(service.locator("option").first).to_be_attached()
+    page.get_by_role("button", name="Publish departures").click()
+    expect(page.locator("form .ok")).to_contain_text("departures published")
+    rows = page.locator("table tbody tr")
+    expect(rows.first).to_be_visible()
+    expect(rows.first.locator("meter")).to_be_attached()
+    screenshot(page, "operate")

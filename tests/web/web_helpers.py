@@ -15,8 +15,8 @@ class WebServer:
     url: str
     keys: dict[str, str]
     """API key per role: shipper, railway, admin."""
-    operator: str
-    """The network operator code the railway organisation manages."""
+    operators: tuple[str, ...]
+    """The network operator codes the railway organisation manages."""
 
 
 def screenshot(page: Page, name: str) -> Path:

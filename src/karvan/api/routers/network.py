@@ -10,7 +10,7 @@ from karvan.api.deps import get_network
 from karvan.network.export import to_geojson
 from karvan.network.network import Network
 from karvan.network.search import search_places
-from karvan.web.place_info import place_details
+from karvan.web.place_info import place_details, service_summary
 
 router = APIRouter(tags=["network"])
 
@@ -34,3 +34,10 @@ def get_places(q: str = Query(min_length=1, max_length=100, description="name, a
 @router.get("/network/places/{code}", summary="A place's facilities, services and dwell times")
 def get_place(code: str, network: Network = Depends(get_network)) -> dict[str, Any]:
     return place_details(network, code.upper())
+
+
+@router.get("/network/services", summary="Services, optionally of one operator, with their weekly frequency")
+def get_services(operator: str | None = Query(None, max_length=40, description="operator code, e.g. KTZ"),
+                 network: Network = Depends(get_network)) -> list[dict[str, Any]]:
+    return [service_summary(s) for s in sorted(network.services.values(), key=lambda s: s.id)
+            if operator is None or s.operator == operator.upper()]
