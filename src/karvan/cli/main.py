@@ -37,6 +37,14 @@ from karvan.cli.plan import compare_command, plan_command  # noqa: E402
 app.command("plan")(plan_command)
 app.command("compare")(compare_command)
 
+from karvan.cli.admin import admin_app  # noqa: E402
+from karvan.cli.db import db_app  # noqa: E402
+from karvan.cli.serve import serve_command  # noqa: E402
+
+app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")
+app.command("serve")(serve_command)
+
 
 if __name__ == "__main__":
     app()

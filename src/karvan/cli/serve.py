@@ -1,0 +1,31 @@
+"""`karvan serve`: run the HTTP API (and the web pages) with uvicorn."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+import uvicorn
+
+from karvan.api.middleware import configure_json_logging
+from karvan.cli.common import console, one_line_errors
+from karvan.store.db import DATABASE_URL_ENV, default_database_url
+from karvan.store.migrate import upgrade
+
+
+@one_line_errors
+def serve_command(host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
+                  port: int = typer.Option(8000, "--port", min=1, max=65535),
+                  workers: int = typer.Option(1, "--workers", min=1, help="worker processes"),
+                  migrate: bool = typer.Option(True, "--migrate/--no-migrate",
+                                               help="apply pending migrations first")) -> None:
+    """Serve the API: OpenAPI at /openapi.json, docs at /docs, JSON access logs on stderr."""
+    url = default_database_url()
+    if migrate:
+        upgrade(url)
+    # Workers build the app themselves (factory), so pass the resolved database to them.
+    os.environ[DATABASE_URL_ENV] = url
+    configure_json_logging()
+    console.print(f"Karvan API on http://{host}:{port} (docs at /docs)", markup=False)
+    uvicorn.run("karvan.api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                access_log=False, log_config=None)
