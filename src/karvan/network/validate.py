@@ -4,6 +4,13 @@ Each rule returns `Problem`s naming the record, the field and the fix, so that a
 correct the file without reading this code. `validate()` runs them all; `check()` raises the first
 as a NetworkValidationError for callers that must refuse a broken network.
 
+Rules, by the name a Problem carries: code-format, code-country, country-unknown, code-unknown,
+code-local, code-name, coordinates-far, coordinates-range (places); link-unknown-place, link-port,
+link-too-short, link-detour, link-geometry, gauge-break (links); service-operator,
+service-unknown-stop, service-link, service-gauge, service-speed (services); dwell-unknown-place,
+dwell-gauge-change; source (every record); unreachable (connectivity over links); and record, for
+a file that does not load (`problem_from_error`).
+
 The modelling rule behind `service-link`: a service runs only over links, and consecutive stops of
 a service are joined by a direct link of the service's mode (for rail, all of one gauge). Services
 therefore never hide a gauge change or a mode change inside one leg.
