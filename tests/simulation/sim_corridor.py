@@ -25,7 +25,9 @@ def _service(sid: str, kind: str, mode: str, stops: list[str], hours: list[float
 
 
 def corridor(gauge_teu_per_day: float = 760, ferry_capacity: int = 200, train_capacity: int = 100,
-             ferry_per_week: float = 3) -> Network:
+             ferry_per_week: float = 3, trains_per_week: float | None = None) -> Network:
+    """The corridor; trains run daily by timetable unless `trains_per_week` gives a frequency."""
+    trains = {"departures_per_week": trains_per_week} if trains_per_week else {}
     places = [
         _place("CNXIA", 34.28, 108.95, "Asia/Shanghai", ["rail_terminal"]),
         _place("KZDOS", 45.25, 82.48, "Asia/Almaty", ["border_crossing"], customs=True,
@@ -44,11 +46,11 @@ def corridor(gauge_teu_per_day: float = 760, ferry_capacity: int = 200, train_ca
              traction="electric", source=SRC),
     ]
     services = [
-        _service("CN", "block_train", "rail", ["CNXIA", "KZDOS"], [100], train_capacity, [120]),
-        _service("KZ", "block_train", "rail", ["KZDOS", "KZAAU"], [80], train_capacity, [100]),
+        _service("CN", "block_train", "rail", ["CNXIA", "KZDOS"], [100], train_capacity, [120], **trains),
+        _service("KZ", "block_train", "rail", ["KZDOS", "KZAAU"], [80], train_capacity, [100], **trains),
         _service("FERRY", "caspian_ferry", "ferry", ["KZAAU", "AZALA"], [22], ferry_capacity, [30],
                  departures_per_week=ferry_per_week),
-        _service("AZ", "block_train", "rail", ["AZALA", "GETBS"], [30], train_capacity, [36]),
+        _service("AZ", "block_train", "rail", ["AZALA", "GETBS"], [30], train_capacity, [36], **trains),
     ]
     dwells = [
         Dwell(place="KZDOS", kind="border", p50_hours=6, p90_hours=12, source=SRC),

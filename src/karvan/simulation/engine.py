@@ -137,8 +137,7 @@ class CorridorModel:
         self.rng = random.Random(seed)
         self.env = simpy.Environment()
         self.rec = Recorder(scenario.start, scenario.horizon_days, scenario.warmup_days)
-        self.routes: list[Route] = [route_via(self.network, d.origin, d.destination, d.via, d.modes)
-                                    for d in scenario.demand]
+        self.routes: list[Route] = [self._route(d) for d in scenario.demand]
         self.queues: dict[tuple[str, int], deque[Consignment]] = {}
         self.missed: dict[tuple[str, int], list[float]] = {}
         self.in_transit = 0.0
@@ -159,6 +158,14 @@ class CorridorModel:
                 if service.mode is Mode.RAIL and service.stops[i] in self.gauge_places
                 and section_gauge(self.network, service, i - 1) != section_gauge(self.network, service, i))
             for service in self.network.services.values()}
+
+    def _route(self, demand: Demand) -> Route:
+        if self.scenario.routing == "planner":
+            from karvan.simulation.planned import planned_route  # the planner is only needed here
+
+            return planned_route(self.network, demand.origin, demand.destination, self.scenario.start,
+                                 demand.via, demand.modes)
+        return route_via(self.network, demand.origin, demand.destination, demand.via, demand.modes)
 
     # --- resources -------------------------------------------------------------------------------
 

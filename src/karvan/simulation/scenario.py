@@ -128,6 +128,8 @@ class Scenario(_Spec):
     network: tuple[str, ...] = Field(default=(), description="network overlay files, relative to the scenario")
     data: str | None = Field(default=None, description="simulation data file; default the bundled one")
     weather: bool = Field(default=True, description="apply the storm seasons of the data file")
+    routing: Literal["fastest", "planner"] = Field(
+        default="fastest", description="fastest: expected-time router here; planner: the planner's itinerary")
     demand: tuple[Demand, ...] = Field(min_length=1)
     demand_factor: float = Field(default=1.0, gt=0, description="multiplies every demand line")
     capacity: CapacityChanges = CapacityChanges()
