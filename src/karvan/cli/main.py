@@ -28,9 +28,11 @@ from karvan.cli.track import track  # noqa: E402
 app.add_typer(events_app, name="events")
 app.command("track")(track)
 
+from karvan.cli.report import report_command  # noqa: E402
 from karvan.cli.simulate import simulate_command  # noqa: E402
 
 app.command("simulate")(simulate_command)
+app.command("report")(report_command)
 
 from karvan.cli.plan import compare_command, plan_command  # noqa: E402
 
