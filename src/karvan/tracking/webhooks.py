@@ -40,9 +40,9 @@ def verify(secret: str, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(sign(secret, body), signature)
 
 
-def backoff(attempts: int) -> timedelta:
-    """1 s, 2 s, 4 s ... doubling per failed attempt, capped at ten minutes."""
-    return min(timedelta(seconds=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+def backoff(attempts: int, base_s: float = 1.0) -> timedelta:
+    """base, 2 x base, 4 x base ... doubling per failed attempt, capped at ten minutes."""
+    return min(timedelta(seconds=base_s * 2 ** min(max(attempts - 1, 0), 20)), MAX_BACKOFF)
 
 
 def _claim(db: Database, now: datetime, limit: int) -> list[int]:
@@ -59,7 +59,8 @@ def _claim(db: Database, now: datetime, limit: int) -> list[int]:
     return list(due)
 
 
-def deliver_due(db: Database, client: httpx.Client, *, now: datetime | None = None, limit: int = 50) -> int:
+def deliver_due(db: Database, client: httpx.Client, *, now: datetime | None = None, limit: int = 50,
+                backoff_base_s: float = 1.0) -> int:
     """Send every due delivery once; returns how many were delivered."""
     now = now or datetime.now(UTC)
     delivered = 0
@@ -68,7 +69,8 @@ def deliver_due(db: Database, client: httpx.Client, *, now: datetime | None = No
             delivery = session.get(WebhookDeliveryRow, delivery_id)
             assert delivery is not None
             sub = session.get(WebhookSubscriptionRow, delivery.subscription_id)
-            row = session.execute(select(EventRow.__table__).where(EventRow.seq == delivery.event_seq)).first()
+            row = session.execute(select(EventRow.__table__)
+                                  .where(EventRow.seq == delivery.event_seq)).first()
         if sub is None or row is None or not sub.active:
             outcome: str | None = "subscription gone"
         else:
@@ -86,10 +88,10 @@ def deliver_due(db: Database, client: httpx.Client, *, now: datetime | None = No
             if outcome is None or outcome == "subscription gone":
                 delivery.delivered_at = utc_text(datetime.now(UTC))
                 delivery.last_error = outcome or ""
-                delivered += outcome is None
+                delivered += 1 if outcome is None else 0
             else:
                 delivery.last_error = outcome
-                delivery.next_attempt_at = utc_text(datetime.now(UTC) + backoff(delivery.attempts))
+                delivery.next_attempt_at = utc_text(datetime.now(UTC) + backoff(delivery.attempts, backoff_base_s))
             session.commit()
     return delivered
 
@@ -97,9 +99,10 @@ def deliver_due(db: Database, client: httpx.Client, *, now: datetime | None = No
 class Deliverer:
     """A background thread delivering the outbox every `interval_s` (and when woken)."""
 
-    def __init__(self, db: Database, interval_s: float = 0.5) -> None:
+    def __init__(self, db: Database, interval_s: float = 0.5, backoff_base_s: float = 1.0) -> None:
         self.db = db
         self.interval_s = interval_s
+        self.backoff_base_s = backoff_base_s
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="karvan-webhooks", daemon=True)
@@ -119,7 +122,8 @@ class Deliverer:
         with httpx.Client(timeout=10.0) as client:
             while not self._stop.is_set():
                 try:
-                    while deliver_due(self.db, client) and not self._stop.is_set():
+                    while deliver_due(self.db, client, backoff_base_s=self.backoff_base_s) and \
+                            not self._stop.is_set():
                         pass
                 except Exception:  # keep delivering after a database or network hiccup
                     log.exception("webhook delivery round failed")

@@ -6,6 +6,7 @@ returned once, at creation) and retried from a persisted outbox; see `karvan.tra
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,12 +23,16 @@ from karvan.tracking import outbox
 from karvan.tracking.model import EventType
 from karvan.tracking.webhooks import Deliverer
 
+BACKOFF_ENV = "KARVAN_WEBHOOK_BACKOFF_S"
+"""First retry delay in seconds (doubling after each failure); default 1."""
+
 
 def webhook_deliverer(app: FastAPI) -> Deliverer:
     """The app's delivery worker, started on first use (the lifespan stops it)."""
     deliverer: Deliverer | None = getattr(app.state, "webhook_deliverer", None)
     if deliverer is None:
-        deliverer = app.state.webhook_deliverer = Deliverer(app.state.db)
+        base_s = float(os.environ.get(BACKOFF_ENV) or 1.0)
+        deliverer = app.state.webhook_deliverer = Deliverer(app.state.db, backoff_base_s=base_s)
         deliverer.start()
     return deliverer
 
