@@ -18,7 +18,8 @@ T0 = datetime(2026, 4, 6, 6, 0, tzinfo=UTC)
 def _event(n: int, org: str, code: str, hours: float, locode: str, classifier: str = "ACT") -> EventRow:
     at = (T0 + timedelta(hours=hours)).isoformat().replace("+00:00", "Z")
     return EventRow(event_id=f"e{org}{n}", version="", content_key=f"k{org}{n}", event_type="EQUIPMENT",
-                    code=code, classifier=classifier, event_time=at, offset_minutes=0, container="MSKU0000001",
+                    code=code, classifier=classifier, event_time=at, offset_minutes=0,
+                    container="MSKU0000001",
                     shipment=f"bkg-{org}", locode=locode, departure=f"dep-{org}", service="CR-XIA-DOS",
                     org_id=org, received_at=at, body="{}")
 
@@ -32,12 +33,14 @@ def _seed(session: Any, org: str, shift_h: float) -> None:
     session.add(QuoteRow(id=f"quo-{org}", org_id=org, created_by="t", valid_until=T0, request={},
                          itineraries=[{"corridor": "Middle Corridor"}]))
     session.flush()
-    session.add(BookingRow(id=f"bkg-{org}", org_id=org, created_by="t", quote_id=f"quo-{org}", itinerary_index=0,
+    session.add(BookingRow(id=f"bkg-{org}", org_id=org, created_by="t", quote_id=f"quo-{org}",
+                           itinerary_index=0,
                            status="confirmed", teu=2, reefer_plugs=0, price_usd=1000.0, departs_at=T0,
                            arrives_at=T0 + timedelta(hours=90)))
     session.flush()
     session.add(BookingLegRow(booking_id=f"bkg-{org}", position=0, departure_id=f"dep-{org}",
-                              service_id="CR-XIA-DOS", operator_code="CR", origin="CNXIA", destination="KZDOS",
+                              service_id="CR-XIA-DOS", operator_code="CR", origin="CNXIA",
+                              destination="KZDOS",
                               departs_at=T0, arrives_at=T0 + timedelta(hours=90)))
     session.add_all([_event(1, org, "LOAD", 0, "CNXIA"), _event(2, org, "DEPA", 1, "CNXIA"),
                      _event(3, org, "DISC", 100, "KZDOS")])

@@ -40,9 +40,11 @@ def warehouse() -> Warehouse:
     bookings = [
         BookingFact("B1", "confirmed", 2, "CNXIA", "KZAAU", T0, _h(200), corridor="Middle"),  # 10 h late
         BookingFact("B2", "confirmed", 2, "CNXIA", "KZAAU", _h(24), _h(170), corridor="Middle"),  # 44 h late
-        BookingFact("B3", "confirmed", 4, "CNXIA", "KZAAU", T0 - timedelta(days=14), _h(0), corridor="Middle"),  # February
+        BookingFact("B3", "confirmed", 4, "CNXIA", "KZAAU", T0 - timedelta(days=14), _h(0),  # February
+                    corridor="Middle"),
         BookingFact("B4", "cancelled", 8, "CNXIA", "KZAAU", T0, _h(200), corridor="Middle"),
-        BookingFact("B5", "confirmed", 6, "CNXIA", "KZAAU", T0 - timedelta(days=365), _h(0), corridor="Middle"),
+        BookingFact("B5", "confirmed", 6, "CNXIA", "KZAAU", T0 - timedelta(days=365), _h(0),
+                    corridor="Middle"),
     ]
     departures = [DepartureFact("D1", "CR", "CNXIA", "KZDOS", T0, 100, 25),
                   DepartureFact("D2", "KTZ", "KZDOS", "KZAAU", _h(130), 80, 80)]

@@ -9,7 +9,8 @@ from karvan.simulation.data import CrossingCapacity, PortFacts, SimulationData
 from karvan.simulation.engine import CorridorModel, departure_hours
 
 
-def _run(network: Network, data: SimulationData | None = None, seed: int = 7, **overrides: Any) -> dict[str, Any]:
+def _run(network: Network, data: SimulationData | None = None, seed: int = 7,
+         **overrides: Any) -> dict[str, Any]:
     return CorridorModel(network, scenario(**overrides), data or SimulationData(), seed).run()
 
 
@@ -59,7 +60,8 @@ def test_small_ferry_holds_containers_back_at_the_port() -> None:
 def test_closure_delays_transit(network: Network) -> None:
     base = _run(network)
     closed = _run(network, disruptions=[{"kind": "closure", "place": "KZDOS", "start_day": 40, "days": 14}])
-    assert closed["transit_hours"]["CNXIA-GETBS"]["max"] > base["transit_hours"]["CNXIA-GETBS"]["max"] + 24 * 7
+    longest = closed["transit_hours"]["CNXIA-GETBS"]["max"]
+    assert longest > base["transit_hours"]["CNXIA-GETBS"]["max"] + 24 * 7
     assert any(r["id"] == "closure:KZDOS" for r in closed["bottlenecks"])
 
 
@@ -72,7 +74,8 @@ def test_storm_cancels_sailings(network: Network) -> None:
 
 def test_berths_yard_and_crossing_are_used_when_configured(network: Network) -> None:
     data = SimulationData(
-        ports=[PortFacts(place="KZAAU", berths=1, berth_hours_per_call=12, yard_teu=500, source="estimate: t")],
+        ports=[PortFacts(place="KZAAU", berths=1, berth_hours_per_call=12, yard_teu=500,
+                         source="estimate: t")],
         crossings=[CrossingCapacity(place="KZDOS", trains_per_day=4, source="estimate: t")])
     result = _run(network, data)
     ids = {r["id"]: r for r in result["resources"]}

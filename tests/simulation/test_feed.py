@@ -7,7 +7,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jsonschema
 import pytest
@@ -23,7 +23,7 @@ SCENARIO = parse_scenario({
 
 
 class _Capture(BaseHTTPRequestHandler):
-    received: list[tuple[str | None, dict[str, Any]]] = []
+    received: ClassVar[list[tuple[str | None, dict[str, Any]]]] = []
     status = 201
 
     def do_POST(self) -> None:

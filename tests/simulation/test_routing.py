@@ -28,7 +28,8 @@ def test_dwell_rules_match_the_planner(network: Network) -> None:
 
 def test_network_figures_are_used_where_present(network: Network) -> None:
     route = find_route(network, "CNXIA", "KZAAU")
-    gauge = next(d for s in route if isinstance(s, Handle) for d in s.dwells if d.kind is DwellKind.GAUGE_CHANGE)
+    dwells = [d for s in route if isinstance(s, Handle) for d in s.dwells]
+    gauge = next(d for d in dwells if d.kind is DwellKind.GAUGE_CHANGE)
     assert (gauge.p50_hours, gauge.p90_hours) == (10, 20)
 
 

@@ -54,7 +54,8 @@ def read_bookings(session: Session, org_id: str | None = None) -> list[BookingFa
     if org_id is not None:
         query = query.where(BookingRow.org_id == org_id)
     ends: dict[str, tuple[str, str]] = {}
-    for leg in session.scalars(select(BookingLegRow).order_by(BookingLegRow.booking_id, BookingLegRow.position)):
+    legs = select(BookingLegRow).order_by(BookingLegRow.booking_id, BookingLegRow.position)
+    for leg in session.scalars(legs):
         first = ends.get(leg.booking_id, (leg.origin, leg.destination))[0]
         ends[leg.booking_id] = (first, leg.destination)
     facts = []

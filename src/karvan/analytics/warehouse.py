@@ -155,9 +155,10 @@ class Warehouse:
                  AND e.locode = b.destination AND e.classifier = 'ACT' AND e.code IN {_in(ARRIVAL_CODES)}
                 WHERE lower(b.status) <> 'cancelled' GROUP BY ALL)
             SELECT month, corridor, count(*) AS delivered,
-                   sum(CASE WHEN actual <= arrives_at + to_seconds(? * 3600) THEN 1 ELSE 0 END) AS on_time,
-                   round(100.0 * avg(CASE WHEN actual <= arrives_at + to_seconds(? * 3600) THEN 1 ELSE 0 END), 1)
-                       AS on_time_pct,
+                   sum(CASE WHEN actual <= arrives_at + to_seconds(? * 3600) THEN 1 ELSE 0 END)
+                       AS on_time,
+                   round(100.0 * avg(CASE WHEN actual <= arrives_at + to_seconds(? * 3600)
+                                     THEN 1 ELSE 0 END), 1) AS on_time_pct,
                    quantile_cont(date_diff('second', arrives_at, actual) / 3600.0, 0.5) AS delay_p50_hours
             FROM delivered GROUP BY ALL ORDER BY month, corridor""", [tolerance_hours, tolerance_hours])
 

@@ -21,7 +21,8 @@ def _print_summary(result: dict[str, Any]) -> None:
         table.add_column(column)
     for row in summary["bottlenecks"][:10]:
         delay, util = row["delay_teu_hours_per_week"], row["utilisation"]
-        table.add_row(str(row["rank"]), row["id"], f"{delay['mean']:,.0f}", f"{(util['mean'] or 0) * 100:.0f}")
+        table.add_row(str(row["rank"]), row["id"], f"{delay['mean']:,.0f}",
+                      f"{(util['mean'] or 0) * 100:.0f}")
     console.print(table)
     transit = Table(title="Door transit time (days, p50 / p90)")
     for column in ("origin-destination", "p50", "p90", "TEU/year"):
@@ -30,8 +31,8 @@ def _print_summary(result: dict[str, Any]) -> None:
         corridor = next((d.get("corridor") or f"{d['origin']}-{d['destination']}" for d in result["demand"]
                          if f"{d['origin']}-{d['destination']}" == od), od)
         teu = summary["corridors"].get(corridor, {}).get("teu_per_year", {}).get("mean")
-        transit.add_row(od, f"{(stats['p50']['mean'] or 0) / 24:.1f}", f"{(stats['p90']['mean'] or 0) / 24:.1f}",
-                        f"{teu:,.0f}" if teu is not None else "-")
+        p50_d, p90_d = (stats["p50"]["mean"] or 0) / 24, (stats["p90"]["mean"] or 0) / 24
+        transit.add_row(od, f"{p50_d:.1f}", f"{p90_d:.1f}", f"{teu:,.0f}" if teu is not None else "-")
     console.print(transit)
 
 

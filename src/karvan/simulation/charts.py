@@ -12,7 +12,7 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+import matplotlib.pyplot as plt
 
 HIGH = "#c0392b"
 NORMAL = "#2e86c1"
@@ -52,7 +52,8 @@ def transit_chart(summary: dict[str, Any], path: Path) -> Path:
         ax.bar(days, list(stats["histogram_days"].values()), width=0.9, color=NORMAL)
         for q, style in (("p50", "-"), ("p90", "--")):
             if stats[q]["mean"] is not None:
-                ax.axvline(stats[q]["mean"] / 24, color=HIGH, linestyle=style, label=f"{q} {stats[q]['mean'] / 24:.1f} d")
+                days = stats[q]["mean"] / 24
+                ax.axvline(days, color=HIGH, linestyle=style, label=f"{q} {days:.1f} d")
         ax.set_title(f"{od}: door transit time", fontsize=9)
         ax.set_ylabel("containers", fontsize=8)
         ax.legend(fontsize=7)
@@ -68,7 +69,8 @@ def utilisation_chart(summary: dict[str, Any], path: Path, top: int = 18) -> Pat
                for m, r in zip(means, rows, strict=True)],
               [(r["utilisation"]["ci95_high"] if r["utilisation"]["ci95_high"] is not None else m) - m
                for m, r in zip(means, rows, strict=True)]]
-    ax.barh([r["id"] for r in rows], [m * 100 for m in means], xerr=[[e * 100 for e in side] for side in errors],
+    ax.barh([r["id"] for r in rows], [m * 100 for m in means],
+            xerr=[[e * 100 for e in side] for side in errors],
             color=[HIGH if m >= 0.85 else NORMAL for m in means])
     ax.invert_yaxis()
     ax.axvline(85, color="grey", linestyle=":")
@@ -130,8 +132,9 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
 img{{max-width:100%;display:block;margin:1em 0}}</style></head><body>
 <h1>Simulation: {html.escape(scenario['name'])}</h1>
 <p>{html.escape(scenario.get('description') or '')}</p>
-<p>{s['replications']} replications, {s['measured_days']:.0f} measured days after {scenario['warmup_days']:.0f}
-warm-up days, seed {scenario['seed']}. Figures are means with 95 % confidence intervals.</p>
+<p>{s['replications']} replications, {s['measured_days']:.0f} measured days after
+{scenario['warmup_days']:.0f} warm-up days, seed {scenario['seed']}. Figures are means with 95 %
+confidence intervals.</p>
 <h2>Corridors (per year)</h2>{_table(['corridor', 'TEU', 'tonnes'], corridors)}
 <h2>Door transit time (days)</h2>{_table(['origin-destination', 'p50', 'p90'], transit)}
 <h2>Bottlenecks</h2><p>Ranked by congestion delay caused (TEU-hours per week): time containers waited

@@ -24,11 +24,13 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from datetime import datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import networkx as nx
 import simpy
+from simpy.resources.resource import Request
 
 from karvan.errors import InputError
 from karvan.network.model import DwellKind, Mode, Schedule, Service
@@ -47,8 +49,8 @@ Listener = Callable[[float, dict[str, Any]], None]
 class Consignment:
     """Containers of one origin-destination travelling together (until a vehicle splits them)."""
 
-    __slots__ = ("alight", "boarded_h", "containers", "corridor", "created_h", "done", "enqueued_h", "od", "position",
-                 "route_index", "teu_per_container", "tonnes_per_container", "tracked")
+    __slots__ = ("alight", "boarded_h", "containers", "corridor", "created_h", "done", "enqueued_h", "od",
+                 "position", "route_index", "teu_per_container", "tonnes_per_container", "tracked")
 
     def __init__(self, demand: Demand, containers: float, created_h: float) -> None:
         self.od = demand.od
@@ -120,7 +122,7 @@ def departure_hours(service: Service, network: Network, scenario: Scenario) -> l
     else:
         offsets = [0.0]
         period_h = 168.0 / (schedule.departures_per_week or 1.0)
-    times = []
+    times: list[float] = []
     base = first_h
     while base < end_h:
         times.extend(base + o for o in offsets if 0 <= base + o < end_h)
@@ -131,11 +133,12 @@ def departure_hours(service: Service, network: Network, scenario: Scenario) -> l
 class CorridorModel:
     """One simulation run: build resources from network, data and scenario, then `run()`."""
 
-    def __init__(self, network: Network, scenario: Scenario, data: SimulationData, seed: int) -> None:
+    def __init__(self, network: Network, scenario: Scenario, data: SimulationData, seed: int,
+                 env: simpy.Environment | None = None) -> None:
         self.network = apply_capacity_changes(network, scenario)
         self.scenario = scenario
         self.rng = random.Random(seed)
-        self.env = simpy.Environment()
+        self.env = env or simpy.Environment()
         self.rec = Recorder(scenario.start, scenario.horizon_days, scenario.warmup_days)
         self.routes: list[Route] = [self._route(d) for d in scenario.demand]
         self.queues: dict[tuple[str, int], deque[Consignment]] = {}
@@ -226,7 +229,7 @@ class CorridorModel:
             if self.lines and a in self._rail and b in self._rail:
                 try:
                     path = nx.shortest_path(self._rail, a, b, weight="weight")
-                    ids = tuple(self._rail.edges[u, v]["id"] for u, v in zip(path, path[1:], strict=False))
+                    ids = tuple(self._rail.edges[u, v]["id"] for u, v in pairwise(path))
                 except nx.NetworkXNoPath:
                     ids = ()
             self._leg_links[key] = tuple(i for i in ids if i in self.lines)
@@ -388,9 +391,9 @@ class CorridorModel:
     def _cancelled(self, service: Service) -> bool:
         month = (self.scenario.start + timedelta(hours=self.env.now)).month
         for kinds, ids, months, probability in self.storms:
-            if month in months and (service.kind in kinds or service.id in ids):
-                if self.rng.random() < probability:
-                    return True
+            applies = month in months and (service.kind in kinds or service.id in ids)
+            if applies and self.rng.random() < probability:
+                return True
         return False
 
     def _token(self, gate: tuple[simpy.Resource, float, ResourceStat], teu: float) -> Proc:
@@ -405,7 +408,7 @@ class CorridorModel:
             stat.count += 1
         self.env.process(self._release_after(resource, request, headway_h))
 
-    def _release_after(self, resource: simpy.Resource, request: simpy.Event, hours: float) -> Proc:
+    def _release_after(self, resource: simpy.Resource, request: Request, hours: float) -> Proc:
         yield self.env.timeout(hours)
         resource.release(request)
 
@@ -517,7 +520,8 @@ class CorridorModel:
 
     def _carried(self, segment: str, onboard: list[Consignment]) -> None:
         for c in onboard:
-            self.rec.ride_done(self.env.now, c.corridor, segment, c.teu, c.containers * c.tonnes_per_container)
+            tonnes = c.containers * c.tonnes_per_container
+            self.rec.ride_done(self.env.now, c.corridor, segment, c.teu, tonnes)
 
     def _unload(self, service: Service, stop: int, onboard: list[Consignment], departure: str) -> float:
         leaving = [c for c in onboard if c.alight == stop]

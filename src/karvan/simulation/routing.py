@@ -23,7 +23,7 @@ import heapq
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import count
+from itertools import count, pairwise
 
 from karvan.errors import NoRouteError
 from karvan.network.model import DwellKind, Gauge, Mode, Service
@@ -175,7 +175,7 @@ def route_via(network: Network, origin: str, destination: str, via: Sequence[str
     """A route through the `via` places in order (each part found on its own)."""
     points = [origin, *via, destination]
     rides: list[Ride] = []
-    for start, end in zip(points, points[1:], strict=False):
+    for start, end in pairwise(points):
         rides.extend(step for step in find_route(network, start, end, modes) if isinstance(step, Ride))
     return with_handling(network, rides)
 

@@ -32,7 +32,8 @@ def replication_seed(seed: int, replication: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}/{replication}".encode()).digest()[:8], "big")
 
 
-def run_replication(network: Network, scenario: Scenario, data: SimulationData, replication: int) -> dict[str, Any]:
+def run_replication(network: Network, scenario: Scenario, data: SimulationData,
+                    replication: int) -> dict[str, Any]:
     return CorridorModel(network, scenario, data, replication_seed(scenario.seed, replication)).run()
 
 
@@ -135,7 +136,8 @@ def summarise(runs: list[dict[str, Any]], scenario: Scenario) -> dict[str, Any]:
             for day, count in s.get("histogram_days", {}).items():
                 histogram[day] += count / n
         transit[od] = {q: interval(s.get(q) for s in stats) for q in ("mean", "p10", "p50", "p90")}
-        transit[od]["histogram_days"] = {k: round(v, 2) for k, v in sorted(histogram.items(), key=lambda kv: int(kv[0]))}
+        transit[od]["histogram_days"] = {
+            k: round(v, 2) for k, v in sorted(histogram.items(), key=lambda kv: int(kv[0]))}
 
     resources: dict[str, dict[str, Any]] = {}
     for run in runs:
@@ -152,7 +154,8 @@ def summarise(runs: list[dict[str, Any]], scenario: Scenario) -> dict[str, Any]:
     ranked = [r for r in resource_rows
               if (r["delay_teu_hours_per_week"]["mean"] or 0) > 0
               or (r["utilisation"]["mean"] or 0) >= HIGH_UTILISATION]
-    ranked.sort(key=lambda r: (-(r["delay_teu_hours_per_week"]["mean"] or 0), -(r["utilisation"]["mean"] or 0), r["id"]))
+    ranked.sort(key=lambda r: (-(r["delay_teu_hours_per_week"]["mean"] or 0),
+                               -(r["utilisation"]["mean"] or 0), r["id"]))
 
     nodes: dict[str, dict[str, Any]] = {}
     for place in sorted({p for run in runs for p in run["nodes"]}):
@@ -164,8 +167,8 @@ def summarise(runs: list[dict[str, Any]], scenario: Scenario) -> dict[str, Any]:
     return {
         "replications": n,
         "measured_days": window_days,
-        "corridors": {c: {"teu_per_year": interval(corridor_teu[c]), "tonnes_per_year": interval(corridor_t[c])}
-                      for c in sorted(corridor_teu)},
+        "corridors": {c: {"teu_per_year": interval(corridor_teu[c]),
+                          "tonnes_per_year": interval(corridor_t[c])} for c in sorted(corridor_teu)},
         "delivered_monthly": [{"month": m, "corridor": c, "teu": round(v[0], 2), "tonnes": round(v[1], 1)}
                               for (m, c), v in sorted(delivered.items())],
         "throughput_monthly": [{"month": m, "corridor": c, "segment": s, "teu": round(v[0], 2),

@@ -125,7 +125,8 @@ class Scenario(_Spec):
     warmup_days: float = Field(default=28, ge=0,
                                description="containers created before this are simulated but not counted")
     replications: int = Field(default=4, ge=1, le=1000)
-    network: tuple[str, ...] = Field(default=(), description="network overlay files, relative to the scenario")
+    network: tuple[str, ...] = Field(default=(),
+                                     description="network overlay files, relative to the scenario")
     data: str | None = Field(default=None, description="simulation data file; default the bundled one")
     weather: bool = Field(default=True, description="apply the storm seasons of the data file")
     routing: Literal["fastest", "planner"] = Field(

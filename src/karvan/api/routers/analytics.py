@@ -7,6 +7,7 @@ organisation's rows; any other caller only its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -30,7 +31,7 @@ def get_kpi(kpi: Kpi, tolerance_hours: float = Query(24.0, ge=0, le=24 * 60,
             principal: Principal = Depends(get_principal)) -> dict[str, Any]:
     org = None if principal.is_corridor_admin else principal.org_id
     warehouse = warehouse_from_database(session, org)
-    queries = {
+    queries: dict[str, Callable[[], list[dict[str, Any]]]] = {
         "volumes": warehouse.volumes, "transit_od": warehouse.transit_by_od,
         "transit_legs": warehouse.transit_by_leg, "dwell": warehouse.dwell_by_node,
         "eta_accuracy": warehouse.eta_accuracy, "utilisation": warehouse.utilisation,
