@@ -2,7 +2,8 @@
 
 `web_server` starts `uvicorn --factory karvan.api.app:create_app` on 127.0.0.1 (free port) over a fresh
 SQLite database in a temporary directory, with a shipper, a railway operator (managing every operator code of
-the network) and a corridor admin, and an API key each. `page` is a Playwright page of Debian's Chromium. Helpers are in web_helpers.py.
+the network) and a corridor admin, and an API key each. `page` is a Playwright page of Debian's
+Chromium. Helpers are in web_helpers.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from web_helpers import WebServer
+from web_helpers import WebServer, open_page
 
 from karvan.network.loader import load_network
 from karvan.store.db import Database
@@ -91,7 +92,11 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
         yield WebServer(url=base, keys=keys, operators=operators)
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # open event streams hold a graceful shutdown
+            proc.kill()
+            proc.wait()
         log.close()
 
 
@@ -107,12 +112,8 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture()
 def page(browser: Browser, web_server: WebServer) -> Iterator[Page]:
-    """A desktop-sized page (1280x800); JavaScript errors fail the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=web_server.url)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    """A desktop-sized page; JavaScript errors fail the test."""
+    context, page, errors = open_page(browser, web_server.url)
     yield page
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
-

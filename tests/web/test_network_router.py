@@ -50,5 +50,6 @@ def test_services_of_one_operator(tenant: Callable[..., Any], api_network: Any) 
     client = tenant().client
     operator = next(iter(api_network.services.values())).operator
     services = client.get("/network/services", params={"operator": operator.lower()}).json()
-    assert {s["id"] for s in services} == {s.id for s in api_network.services.values() if s.operator == operator}
+    expected = {s.id for s in api_network.services.values() if s.operator == operator}
+    assert {s["id"] for s in services} == expected
     assert len(client.get("/network/services").json()) == len(api_network.services)

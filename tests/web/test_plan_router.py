@@ -45,6 +45,7 @@ def test_unknown_place_names_the_field(tenant: Callable[..., Any]) -> None:
 
 def test_compare_gives_one_row_per_corridor(tenant: Callable[..., Any]) -> None:
     client = tenant().client
-    body = client.post("/plan/compare", json={"origin": "CNXIA", "destination": "DEDUI", "depart": DEPART}).json()
+    request = {"origin": "CNXIA", "destination": "DEDUI", "depart": DEPART}
+    body = client.post("/plan/compare", json=request).json()
     names = [row["corridor"] for row in body["corridors"]]
     assert len(names) == len(set(names)) >= 2

@@ -2,7 +2,7 @@
 // to each field, and the confirmation lists the departures reserved.
 import { api } from '../api.js';
 import { figures, legsList, normaliseItinerary } from '../itinerary.js';
-import { announce, clearFieldErrors, empty, errorBox, field, fill, fmt, h, showFieldErrors, table } from '../ui.js';
+import { announce, clearFieldErrors, empty, errorBox, field, fill, fmt, h, loading, showFieldErrors, table } from '../ui.js';
 import { CONTAINER_TYPES, SELECTED_KEY } from './plan.js';
 
 const PARTY_ROLES = [
@@ -26,34 +26,53 @@ export default {
     const request = saved.request || {};
     const containerRows = h('div', { class: 'containers' });
     const addContainer = () => containerRows.append(containerFieldset(containerRows.children.length, request));
-    const submit = h('button', { type: 'submit' }, 'Request booking');
+    const quoteBox = h('fieldset', { class: 'quote' }, h('legend', {}, 'Itinerary to book'), loading('Getting a firm quote…'));
+    const submit = h('button', { type: 'submit', disabled: true }, 'Request booking');
     const outcome = h('div', { 'aria-live': 'polite' });
     const form = h('form', { class: 'card', novalidate: true, 'aria-label': 'Booking' },
+      quoteBox,
       h('h2', {}, 'Containers'), containerRows,
       h('button', { type: 'button', class: 'secondary', onclick: addContainer }, 'Add a container'),
       h('h2', {}, 'Parties'),
+      field('Your reference (optional)', h('input', { type: 'text', name: 'reference', maxlength: 80 })),
       h('p', { class: 'hint' }, 'Notify party and importer/exporter of record may be left empty when they are the consignee and shipper.'),
       PARTY_ROLES.map(([role, label, required]) => partyFieldset(role, label, required)),
       h('div', { class: 'row' }, submit));
     for (let i = 0; i < Math.max(1, Math.min(request.cargo?.count || 1, 20)); i += 1) addContainer();
 
-    section.append(h('div', { class: 'card' }, h('h2', {}, itinerary.label), figures(itinerary), legsList(itinerary)),
+    section.append(h('div', { class: 'card' }, h('h2', {}, `Planned: ${itinerary.label}`), figures(itinerary), legsList(itinerary)),
       h('div', { style: 'height:12px' }), form, outcome);
+
+    let quote = null;
+    let shipment = null;
+    requestQuote(request).then((q) => {
+      quote = q;
+      fill(quoteBox, h('legend', {}, 'Itinerary to book'), quoteChoices(q, itinerary));
+      submit.disabled = false;
+    }).catch((err) => fill(quoteBox, h('legend', {}, 'Itinerary to book'), errorBox(err)));
 
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       clearFieldErrors(form);
       fill(outcome);
       submit.disabled = true;
-      submit.textContent = 'Booking…';
       try {
-        const booking = await api('/bookings', { method: 'POST', body: bookingBody(form, saved) });
+        const chosen = form.querySelector('input[name="itinerary"]:checked');
+        if (!chosen) throw new Error('Choose the itinerary to book.');
+        submit.textContent = 'Saving the shipment…';
+        shipment ??= await api('/shipments', { method: 'POST', body: shipmentBody(form) });
+        submit.textContent = 'Reserving departures…';
+        const index = Number(chosen.value);
+        const booking = await api('/bookings', { method: 'POST',
+          body: { quote_id: quote.id, itinerary: index, shipment_id: shipment.id } });
         sessionStorage.removeItem(SELECTED_KEY);
-        fill(outcome, confirmation(booking, go));
         form.hidden = true;
-        announce('Booking confirmed');
+        fill(outcome, confirmation(booking, shipment, go));
+        announce(`Booking ${booking.status}`);
         outcome.querySelector('h2')?.focus();
       } catch (err) {
+        // A shipment the booking refused (too heavy for a leg...) is declared again after the fix.
+        if (err.fields?.shipment_id || !shipment) shipment = null;
         showFieldErrors(form, err.fields || {});
         fill(outcome, errorBox(err));
       } finally {
@@ -63,6 +82,34 @@ export default {
     });
   },
 };
+
+/** A firm quote for the planned request: the planner again, priced for the whole cargo. */
+function requestQuote(request) {
+  const cargo = { container_type: request.cargo?.container_type || '40HC', count: request.cargo?.count || 1,
+    dangerous_goods: Boolean(request.dangerous_goods) };
+  if (request.weight_kg) cargo.gross_kg_per_container = request.weight_kg;
+  return api('/quotes', { method: 'POST', body: {
+    origin: request.origin, destination: request.destination, departure_date: request.depart, cargo } });
+}
+
+/** Radio buttons, one per quoted itinerary; the one matching the planned itinerary is chosen. */
+function quoteChoices(quote, planned) {
+  const plannedServices = planned.legs.map((l) => l.service_id).join('|');
+  const plannedStart = new Date(planned.raw.departure).getTime();
+  const sameServices = (it) => it.legs.map((l) => l.service_id).join('|') === plannedServices;
+  const match = quote.itineraries.find((it) => sameServices(it) && new Date(it.departs_at).getTime() === plannedStart)
+    ?? quote.itineraries.find(sameServices);
+  return h('div', { class: 'choices', dataset: { field: 'itinerary' } },
+    h('p', { class: 'hint' }, `Quote ${quote.id}, valid until ${fmt.when(quote.valid_until)}; prices for the whole cargo (${quote.teu} TEU).`),
+    match ? null : h('p', { class: 'error' }, 'The planned itinerary is not among those quoted (quotes do not apply ' +
+      'avoided countries or modes): choose one below, or plan again.'),
+    quote.itineraries.map((it) => h('div', { class: 'check' },
+      h('input', { type: 'radio', name: 'itinerary', id: `it-${it.index}`, value: it.index, checked: it === match }),
+      h('label', { for: `it-${it.index}` },
+        `${it.corridor}: departs ${fmt.when(it.departs_at)}, arrives ${fmt.when(it.arrives_at)}, ` +
+        `${fmt.num(it.transit_days, 1)} days, ${fmt.usd(it.price_usd)}, ${fmt.kg(it.co2e_kg)} CO₂e`,
+        it === match ? h('span', { class: 'badge' }, ' as planned') : null))));
+}
 
 function containerFieldset(i, request) {
   const type = h('select', { name: `containers.${i}.container_type` },
@@ -88,8 +135,8 @@ function partyFieldset(role, label, required) {
       field('Email', input('email', { type: 'email', autocomplete: 'email' }))));
 }
 
-/** The booking request from the form: empty optional parties and fields are left out. */
-function bookingBody(form, saved) {
+/** The shipment from the form: empty optional parties and fields are left out. */
+function shipmentBody(form) {
   const value = (name) => form.querySelector(`[name="${name}"]`)?.value.trim() ?? '';
   const containers = [...form.querySelectorAll('fieldset.container')].map((_, i) => {
     const c = {
@@ -110,24 +157,22 @@ function bookingBody(form, saved) {
     }
     if (required || Object.keys(party).length) parties[role] = party;
   }
-  const it = saved.itinerary || {};
-  return {
-    itinerary_id: it.id ?? it.itinerary_id, quote_id: it.quote_id ?? saved.quote_id, itinerary: it,
-    containers, parties,
-  };
+  return { reference: value('reference'), parties, containers };
 }
 
-function confirmation(booking, go) {
-  const departures = booking.reservations || booking.departures || booking.reserved_departures || [];
-  const ref = booking.reference || booking.id || booking.booking_id;
+function confirmation(booking, shipment, go) {
   return h('div', { class: 'ok card', role: 'status' },
-    h('h2', { tabindex: '-1' }, `Booking ${ref} ${booking.status || 'confirmed'}`),
-    departures.length ? table([
-      { label: 'Service', value: (d) => d.service_name || d.service_id || d.service || '' },
-      { label: 'From', value: (d) => d.from || d.origin || d.board || '' },
-      { label: 'To', value: (d) => d.to || d.destination || d.alight || '' },
-      { label: 'Departs', value: (d) => fmt.when(d.departs_at || d.departure || d.depart) },
-      { label: 'TEU', value: (d) => fmt.num(d.teu), class: 'num' },
-    ], departures, { caption: 'Reserved departures' }) : null,
-    h('p', {}, h('button', { type: 'button', onclick: () => go('track') }, 'Track this shipment')));
+    h('h2', { tabindex: '-1' }, `Booking ${booking.id} ${booking.status}`),
+    h('p', {}, `Shipment ${shipment.id}: ${shipment.containers.length} container(s), ${fmt.kg(shipment.gross_kg)}; ` +
+      `${fmt.usd(booking.price_usd)}; departs ${fmt.when(booking.departs_at)}, arrives ${fmt.when(booking.arrives_at)}.`),
+    table([
+      { label: 'Departure', value: (d) => h('span', { class: 'code' }, d.departure_id) },
+      { label: 'Service', value: (d) => d.service_id },
+      { label: 'Operator', value: (d) => d.operator },
+      { label: 'From', value: (d) => d.origin },
+      { label: 'To', value: (d) => d.destination },
+      { label: 'Departs', value: (d) => fmt.when(d.departs_at) },
+      { label: 'Arrives', value: (d) => fmt.when(d.arrives_at) },
+    ], booking.legs, { caption: 'Reserved departures' }),
+    h('p', {}, h('button', { type: 'button', onclick: () => go('track', shipment.id) }, 'Track this shipment')));
 }

@@ -150,6 +150,7 @@ function eventForm(services) {
     else if (service.value.trim()) event.service = service.value.trim();
     if (departure.value.trim()) event.departure = departure.value.trim();
     submit.disabled = true;
+    fill(outcome, loading('Posting…'));
     try {
       const report = await api(EVENTS_PATH, { method: 'POST', body: { events: [event] } });
       fill(outcome, h('p', { class: 'ok' }, reportText(report)));

@@ -1,0 +1,111 @@
+"""The whole journey in the browser: plan -> book -> the operator reports events -> Track shows the
+container move and its ETA, live (server-sent events), without reloading the page."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from web_helpers import WebServer, open_page, screenshot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+UNLOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
+CONTAINER = "CSQU3054383"
+"""A valid ISO 6346 number (check digit 3)."""
+
+
+def _local(moment: datetime) -> str:
+    """A datetime-local value (the pages run in UTC)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+
+
+def _plan_and_book(page: Page) -> tuple[str, str, str]:
+    """Books the first itinerary Xi'an -> Poti; returns the shipment id and the first leg's two ends."""
+    page.goto("/#/plan")
+    page.get_by_label("From").fill("CNXIA")
+    page.get_by_label("To").fill("Poti")
+    page.get_by_role("button", name="Find itineraries").click()
+    first = page.locator("article.itinerary").first
+    expect(first).to_be_visible(timeout=60_000)
+    first.get_by_role("button", name="Book this").click()
+
+    expect(page.get_by_role("heading", name="Book")).to_be_visible()
+    expect(page.locator('input[name="itinerary"]').first).to_be_attached(timeout=60_000)
+    screenshot(page, "book-form")
+    page.get_by_label("Container number").fill("CSQU3054384")
+    page.get_by_label("Cargo description").fill("Auto parts")
+    page.get_by_label("HS code").fill("870899")
+    shipper = page.locator('fieldset[data-role="shipper"]')
+    shipper.get_by_label("Name").fill("Xi'an Parts Co")
+    shipper.get_by_label("Country").fill("CN")
+    consignee = page.locator('fieldset[data-role="consignee"]')
+    consignee.get_by_label("Name").fill("Tbilisi Motors LLC")
+    consignee.get_by_label("Country").fill("GE")
+    importer = page.locator('fieldset[data-role="importer_of_record"]')
+    importer.get_by_label("Name").fill("Tbilisi Motors LLC")
+    importer.get_by_label("Country").fill("GE")
+    page.get_by_role("button", name="Request booking").click()
+    # A wrong check digit is refused next to the container number, and nothing is booked.
+    expect(page.get_by_label("Container number")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator('[data-field="containers.0.number"] .field-msg')).not_to_be_empty()
+    screenshot(page, "book-validation")
+    page.get_by_label("Container number").fill(CONTAINER)
+    page.get_by_role("button", name="Request booking").click()
+    confirmation = page.get_by_role("status").filter(has_text="Reserved departures")
+    expect(confirmation).to_contain_text("confirmed", timeout=60_000)
+    screenshot(page, "book-confirmed")
+    ends = [(row.locator("td").nth(3).inner_text(), row.locator("td").nth(4).inner_text())
+            for row in confirmation.locator("tbody tr").all()]
+    origin = ends[0][0]
+    # Events name places by UN/LOCODE: the first stop reached that has one (not a local code like KZ-ALTYN).
+    destination = next(b for _, b in ends if UNLOCODE.fullmatch(b))
+    confirmation.get_by_role("button", name="Track this shipment").click()
+    page.wait_for_url("**/#/track/*")
+    shipment_id = page.url.rsplit("/", 1)[-1]
+    return shipment_id, origin, destination
+
+
+def _report(page: Page, code: str, locode: str, when: datetime) -> None:
+    form = page.get_by_role("form", name="Report a container event")
+    form.get_by_label("Container").fill(CONTAINER)
+    form.get_by_label("Event").select_option(code)
+    form.get_by_label("Time (your time zone)").fill(_local(when))
+    form.get_by_label("Place").fill(locode)
+    form.get_by_role("button", name="Post event").click()
+    expect(form.locator(".ok")).to_contain_text("Event posted")
+
+
+def test_plan_book_report_and_track_live(browser: Browser, page: Page, web_server: WebServer) -> None:
+    sign_in(page, web_server.keys["shipper"])
+    shipment_id, origin, destination = _plan_and_book(page)
+
+    track = page
+    expect(track.get_by_role("heading", name=f"Shipment {shipment_id}")).to_be_visible()
+    expect(track.locator(".live")).to_have_text("live")
+    card = track.get_by_role("article", name=f"Container {CONTAINER}")
+    expect(card).to_contain_text("No events reported yet")
+
+    context, operator, errors = open_page(browser, web_server.url)
+    try:
+        sign_in(operator, web_server.keys["railway"])
+        operator.goto("/#/operate")
+        now = datetime.now(UTC)
+        _report(operator, "GTIN", origin, now - timedelta(hours=3))
+        marker = track.locator(f".container-marker[data-locode='{origin}']")
+        expect(marker).to_be_visible()
+        _report(operator, "ARRI", destination, now - timedelta(minutes=5))
+        screenshot(operator, "operate-event")
+        assert not errors, f"JavaScript errors on the operator's page: {errors}"
+    finally:
+        context.close()
+
+    # The container moved on the open Track page, and its ETA band is shown.
+    expect(track.locator(f".container-marker[data-locode='{destination}']")).to_be_visible()
+    expect(card).to_contain_text("ARRI")  # the card was re-rendered: same locator, new content
+    expect(card.locator(".eta")).to_contain_text("p90")
+    track.wait_for_timeout(1200)  # let the marker finish gliding before the screenshot
+    screenshot(track, "track")
+    expect(track.locator("table").first).to_contain_text(CONTAINER)
