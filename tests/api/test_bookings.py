@@ -124,7 +124,7 @@ def test_bad_booking_requests_name_the_field(tenant: Callable[..., Tenant]) -> N
     quoted = quote(shipper.client)
     assert _book(shipper.client, quoted, itinerary=40).json()["field"] == "itinerary"
     assert shipper.client.post("/bookings", json={"quote_id": 7}).json()["field"] == "quote_id"
-    bad_status = shipper.client.post("/bookings/bkg_x/status", json={"status": "delivered!"})
+    bad_status = shipper.client.post("/bookings/bkg_" + "0" * 32 + "/status", json={"status": "delivered!"})
     assert bad_status.status_code == 422 and bad_status.json()["field"] == "status"
     assert shipper.client.get("/bookings", params={"status": "lost"}).json()["field"] == "status"
     assert shipper.client.get("/bookings", params={"departs_after": "2030-01-01T00:00"}).status_code == 422

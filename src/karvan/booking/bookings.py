@@ -28,13 +28,16 @@ from karvan.store.models import Scope
 from karvan.store.pagination import Page, paginate
 from karvan.tenancy.principal import Principal
 
+RECORD_ID = r"^[a-z]{3}_[0-9a-f]{32}$"
+"""Shape of Karvan record ids (`quo_…`, `shp_…`, `bkg_…`): a type prefix and 32 hex digits."""
+
 
 class BookingRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    quote_id: str = Field(min_length=1, max_length=40)
+    quote_id: str = Field(pattern=RECORD_ID, description="id of one of your quotes")
     itinerary: int = Field(default=0, ge=0, le=49, description="index of the quote's itinerary")
-    shipment_id: str | None = Field(default=None, min_length=1, max_length=40,
+    shipment_id: str | None = Field(default=None, pattern=RECORD_ID,
                                     description="the shipment travelling (may be added later)")
 
 

@@ -33,7 +33,10 @@ UN_HAZARD_CLASSES = frozenset({
 HS_CODE_RE = re.compile(r"^\d{6,10}$")
 """Harmonized System: 6 digits worldwide, up to 10 with national subheadings."""
 
-CargoDescription = Annotated[str, Field(min_length=3, max_length=500)]
+NO_NUL = r"^[^\x00]*$"
+"""Text fields refuse NUL characters, which PostgreSQL cannot store."""
+
+CargoDescription = Annotated[str, Field(min_length=3, max_length=500, pattern=NO_NUL)]
 
 
 class Container(BaseModel):

@@ -6,16 +6,18 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from karvan.booking.cargo import NO_NUL
+
 
 class Party(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1, max_length=200)
-    address: str = Field(default="", max_length=500)
+    name: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    address: str = Field(default="", max_length=500, pattern=NO_NUL)
     country: str = Field(description="ISO 3166-1 alpha-2, e.g. KZ")
-    tax_id: str | None = Field(default=None, max_length=40,
+    tax_id: str | None = Field(default=None, max_length=40, pattern=NO_NUL,
                                description="EORI, BIN, VAT or other customs identifier")
-    email: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
 
     @field_validator("country")
     @classmethod

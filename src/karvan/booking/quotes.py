@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from karvan.booking.cargo import CargoLine
+from karvan.booking.cargo import NO_NUL, CargoLine
 from karvan.booking.routing import PlannedLeg, plan_itineraries
 from karvan.errors import InputError, NoRouteError, NotFoundError
 from karvan.network.network import Network
@@ -36,8 +36,10 @@ MAX_AHEAD = timedelta(days=366)
 class QuoteRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    origin: str = Field(min_length=1, max_length=100, description="UN/LOCODE or place name, e.g. CNXIA")
-    destination: str = Field(min_length=1, max_length=100, description="UN/LOCODE or place name")
+    origin: str = Field(min_length=1, max_length=100, pattern=NO_NUL,
+                        description="UN/LOCODE or place name, e.g. CNXIA")
+    destination: str = Field(min_length=1, max_length=100, pattern=NO_NUL,
+                             description="UN/LOCODE or place name")
     departure_date: date = Field(description="earliest departure (date at the origin), today or later")
     cargo: CargoLine
 

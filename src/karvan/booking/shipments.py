@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from karvan.booking.cargo import Container
+from karvan.booking.cargo import NO_NUL, Container
 from karvan.booking.parties import Parties
 from karvan.errors import NotFoundError
 from karvan.store import audit
@@ -21,7 +21,8 @@ from karvan.tenancy.principal import Principal
 class ShipmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reference: str = Field(default="", max_length=80, description="the shipper's own reference")
+    reference: str = Field(default="", max_length=80, pattern=NO_NUL,
+                           description="the shipper's own reference")
     parties: Parties
     containers: list[Container] = Field(min_length=1, max_length=200)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -15,7 +15,16 @@ from karvan.api.deps import get_network, get_session
 from karvan.api.idempotency import Idempotency, idempotency
 from karvan.api.pagination import PageOut, PageParams
 from karvan.api.problems import PROBLEM_RESPONSES, problem
-from karvan.booking.bookings import Booking, BookingRequest, book, change_status, get_booking, list_bookings
+from karvan.booking.bookings import (
+    RECORD_ID,
+    Booking,
+    BookingRequest,
+    book,
+    change_status,
+    get_booking,
+    list_bookings,
+)
+from karvan.booking.cargo import NO_NUL
 from karvan.booking.states import BookingStatus
 from karvan.network.network import Network
 from karvan.store.models import Scope
@@ -29,7 +38,7 @@ class StatusChange(BaseModel):
 
     status: Literal["cancelled", "in_transit", "delivered"] = Field(
         description="cancelled (the shipper), in_transit or delivered (an operator of one of the legs)")
-    reason: str = Field(default="", max_length=500)
+    reason: str = Field(default="", max_length=500, pattern=NO_NUL)
 
 
 @router.post("", status_code=201, response_model=Booking,
@@ -66,14 +75,14 @@ def get_bookings(status: BookingStatus | None = Query(None),
 
 
 @router.get("/{booking_id}", response_model=Booking, summary="One booking")
-def get_one_booking(booking_id: str, principal: Principal = Depends(get_principal),
+def get_one_booking(booking_id: str = Path(pattern=RECORD_ID), principal: Principal = Depends(get_principal),
                     session: Session = Depends(get_session)) -> Booking:
     return get_booking(session, principal, booking_id)
 
 
 @router.post("/{booking_id}/status", response_model=Booking,
              summary="Cancel (shipper; releases the slots) or report in_transit / delivered (operator)")
-def post_status(booking_id: str, body: StatusChange,
+def post_status(body: StatusChange, booking_id: str = Path(pattern=RECORD_ID),
                 principal: Principal = Depends(require_scope(Scope.WRITE)),
                 session: Session = Depends(get_session),
                 idem: Idempotency = Depends(idempotency)) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from karvan.api.deps import get_network, get_session
 from karvan.api.idempotency import Idempotency, idempotency
 from karvan.api.pagination import PageOut, PageParams
 from karvan.api.problems import PROBLEM_RESPONSES
+from karvan.booking.bookings import RECORD_ID
 from karvan.booking.quotes import Quote, QuoteRequest, create_quote, get_quote, list_quotes
 from karvan.network.network import Network
 from karvan.store.models import Scope
@@ -41,6 +42,6 @@ def get_quotes(created_after: AwareDatetime | None = Query(None, description="IS
 
 
 @router.get("/{quote_id}", response_model=Quote, summary="One quote")
-def get_one_quote(quote_id: str, principal: Principal = Depends(get_principal),
+def get_one_quote(quote_id: str = Path(pattern=RECORD_ID), principal: Principal = Depends(get_principal),
                   session: Session = Depends(get_session)) -> Quote:
     return get_quote(session, principal, quote_id)

@@ -3,7 +3,7 @@ and the parties named on them."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
@@ -13,6 +13,8 @@ from karvan.api.deps import get_session
 from karvan.api.idempotency import Idempotency, idempotency
 from karvan.api.pagination import PageOut, PageParams
 from karvan.api.problems import PROBLEM_RESPONSES
+from karvan.booking.bookings import RECORD_ID
+from karvan.booking.cargo import NO_NUL
 from karvan.booking.shipments import Shipment, ShipmentIn, create_shipment, get_shipment, list_shipments
 from karvan.store.models import Scope
 from karvan.tenancy.principal import Principal
@@ -33,7 +35,8 @@ def post_shipment(body: ShipmentIn, principal: Principal = Depends(require_scope
 @router.get("", response_model=PageOut[Shipment], summary="The organisation's shipments, newest first")
 def get_shipments(created_after: AwareDatetime | None = Query(None, description="ISO 8601 with offset"),
                   created_before: AwareDatetime | None = Query(None, description="ISO 8601 with offset"),
-                  container: str | None = Query(None, max_length=20, description="an ISO 6346 number"),
+                  container: str | None = Query(None, max_length=20, pattern=NO_NUL,
+                                                 description="an ISO 6346 number"),
                   page: PageParams = Depends(), principal: Principal = Depends(get_principal),
                   session: Session = Depends(get_session)) -> PageOut[Shipment]:
     result = list_shipments(session, principal, created_after=created_after, created_before=created_before,
@@ -42,6 +45,7 @@ def get_shipments(created_after: AwareDatetime | None = Query(None, description=
 
 
 @router.get("/{shipment_id}", response_model=Shipment, summary="One shipment")
-def get_one_shipment(shipment_id: str, principal: Principal = Depends(get_principal),
+def get_one_shipment(shipment_id: str = Path(pattern=RECORD_ID),
+                     principal: Principal = Depends(get_principal),
                      session: Session = Depends(get_session)) -> Shipment:
     return get_shipment(session, principal, shipment_id)
