@@ -75,3 +75,12 @@ def test_refused_key_is_an_input_error(server: tuple[str, type[_Capture]]) -> No
     handler.status = 401
     with pytest.raises(InputError):
         run_feed(SCENARIO, url, "wrong", speed=1e9, max_events=5, sleep=lambda _: None)
+
+
+def test_karvan_api_accepts_the_feed(tenant: Any) -> None:
+    admin = tenant("corridor_admin")
+    sent = run_feed(SCENARIO, "http://testserver", admin.key, speed=1e9, max_events=60,
+                    sleep=lambda _: None, client=admin.client)
+    stored = admin.client.get("/events", params={"limit": 100})
+    assert stored.status_code == 200, stored.text
+    assert sent == 60 and "KRVU" in stored.text
