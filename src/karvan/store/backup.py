@@ -1,11 +1,11 @@
 """Portable backups: one zip with a manifest and a JSON-lines file per table, for SQLite and PostgreSQL.
 
-The same format serves both databases (and moving from one to the other): every table the migrations
-created, read by reflection, so other capabilities' tables are included without registering them.
+The same format serves both databases (and moving from one to the other): every table in the database
+(see `tables`), so other capabilities' tables are included without registering them.
 Values are typed by their column: instants as ISO 8601, dates, decimals as strings, bytes as base64.
 
-Restore checks the backup's migration revisions against the database's (after migrating it to all
-heads) and refuses a mismatch; then, in one transaction, it deletes every row (children first),
+Restore checks the backup's migration revisions against the database's (migrating a brand-new, empty
+database first) and refuses a mismatch; then, in one transaction, it deletes every row (children first),
 inserts the backup's rows (parents first) and moves PostgreSQL's sequences past the restored ids.
 A failure rolls everything back, so the database is either restored or untouched.
 """
@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, MetaData, Table, func, select, text
+from sqlalchemy import Connection, MetaData, Table, func, inspect, select, text
 from sqlalchemy import types as sqltypes
 
 from karvan.errors import InputError
-from karvan.store.db import make_engine
-from karvan.store.migrate import current_revisions, upgrade
+from karvan.store.db import Base, make_engine
+from karvan.store.migrate import current_revisions, import_all_models, upgrade
 
 FORMAT = "karvan-backup"
 FORMAT_VERSION = 1
@@ -47,10 +47,21 @@ class BackupSummary:
         return sum(self.rows.values())
 
 
-def _tables(conn: Connection) -> list[Table]:
-    metadata = MetaData()
-    metadata.reflect(conn)
-    return [t for t in metadata.sorted_tables if t.name not in SKIPPED_TABLES]
+def tables(conn: Connection) -> list[Table]:
+    """Every table in the database, parents before children.
+
+    Tables with a model come from `Base.metadata` (no catalogue queries, and instants keep their UTC
+    type); any other table the migrations made is reflected, so nothing is left out of a backup.
+    """
+    present = set(inspect(conn).get_table_names()) - SKIPPED_TABLES
+    import_all_models()
+    known = [t for t in Base.metadata.sorted_tables if t.name in present]
+    unknown = present - {t.name for t in known}
+    if not unknown:
+        return known
+    reflected = MetaData()
+    reflected.reflect(conn, only=sorted(unknown))
+    return known + [t for t in reflected.sorted_tables if t.name in unknown]
 
 
 def _encode(value: Any) -> Any:
@@ -65,7 +76,8 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decoder(column_type: sqltypes.TypeEngine[Any]) -> Any:
+def _decoder(declared: sqltypes.TypeEngine[Any]) -> Any:
+    column_type = declared.impl_instance if isinstance(declared, sqltypes.TypeDecorator) else declared
     if isinstance(column_type, sqltypes.DateTime):
         aware = bool(column_type.timezone)
 
@@ -96,8 +108,8 @@ def backup(url: str, path: Path) -> BackupSummary:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
             revisions = sorted(MigrationContext.configure(conn).get_current_heads())
-            tables = _tables(conn)
-            for table in tables:
+            all_tables = tables(conn)
+            for table in all_tables:
                 count = 0
                 with archive.open(f"tables/{table.name}.jsonl", "w") as out:
                     order = list(table.primary_key.columns) or list(table.columns)
@@ -108,7 +120,7 @@ def backup(url: str, path: Path) -> BackupSummary:
                         count += 1
                 rows[table.name] = count
             manifest = {"format": FORMAT, "version": FORMAT_VERSION, "dialect": conn.dialect.name,
-                        "revisions": revisions, "tables": [t.name for t in tables], "rows": rows}
+                        "revisions": revisions, "tables": [t.name for t in all_tables], "rows": rows}
             archive.writestr("manifest.json", json.dumps(manifest, indent=2))
         tmp.replace(path)
     finally:
@@ -141,8 +153,8 @@ def _rows(archive: zipfile.ZipFile, table: Table) -> Iterator[dict[str, Any]]:
             yield {k: (decoders[k](v) if v is not None and decoders[k] else v) for k, v in raw.items()}
 
 
-def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
-    for table in tables:
+def _reset_sequences(conn: Connection, restored: list[Table]) -> None:
+    for table in restored:
         for column in table.primary_key.columns:
             sequence = conn.scalar(text("SELECT pg_get_serial_sequence(:t, :c)"),
                                    {"t": table.name, "c": column.name})
@@ -163,7 +175,8 @@ def restore(url: str, path: Path) -> BackupSummary:
                          fix="give a file written by 'karvan db backup'") from None
     with archive:
         manifest = _read_manifest(archive, path)
-        upgrade(url)
+        if not current_revisions(url):  # a brand-new database: create the schema first
+            upgrade(url)
         have = sorted(current_revisions(url))
         if have != manifest["revisions"]:
             raise InputError(f"the backup is at revisions {', '.join(manifest['revisions'])} but the "
@@ -173,14 +186,14 @@ def restore(url: str, path: Path) -> BackupSummary:
         rows: dict[str, int] = {}
         try:
             with engine.begin() as conn:
-                tables = [t for t in _tables(conn) if t.name in manifest["tables"]]
-                missing = set(manifest["tables"]) - {t.name for t in tables}
+                chosen = [t for t in tables(conn) if t.name in manifest["tables"]]
+                missing = set(manifest["tables"]) - {t.name for t in chosen}
                 if missing:
                     raise InputError(f"the database has no table(s) {', '.join(sorted(missing))}",
                                      record=str(path), fix="upgrade the database to the backup's revisions")
-                for table in reversed(tables):
+                for table in reversed(chosen):
                     conn.execute(table.delete())
-                for table in tables:
+                for table in chosen:
                     batch: list[dict[str, Any]] = []
                     count = 0
                     for row in _rows(archive, table):
@@ -194,7 +207,7 @@ def restore(url: str, path: Path) -> BackupSummary:
                         count += len(batch)
                     rows[table.name] = count
                 if conn.dialect.name == "postgresql":
-                    _reset_sequences(conn, tables)
+                    _reset_sequences(conn, chosen)
         finally:
             engine.dispose()
     return BackupSummary(path=path, revisions=manifest["revisions"], rows=rows)

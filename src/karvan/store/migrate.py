@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from pathlib import Path
 
 from alembic import command
@@ -12,6 +14,17 @@ from alembic.script import ScriptDirectory
 from karvan.store.db import make_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def import_all_models() -> None:
+    """Import every module of `karvan.store`, so each capability's tables are on `Base.metadata`.
+
+    Capabilities keep their table classes in `karvan.store.<name>` modules (e.g. `booking_models`).
+    """
+    package = importlib.import_module("karvan.store")
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name != "migrations":
+            importlib.import_module(f"karvan.store.{module.name}")
 
 
 def alembic_config(url: str) -> Config:

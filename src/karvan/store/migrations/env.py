@@ -6,8 +6,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from karvan.store import models  # noqa: F401  (registers the platform tables on Base.metadata)
 from karvan.store.db import Base, make_engine
+from karvan.store.migrate import import_all_models
+
+import_all_models()  # every capability's tables on Base.metadata, for `alembic revision --autogenerate`
 
 
 def _run(connection: Connection) -> None:
