@@ -2,6 +2,9 @@
 
 from typing import Any
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sim_corridor import corridor, scenario
 
 from karvan.network.network import Network
@@ -90,3 +93,17 @@ def test_added_capacity_lowers_ferry_use(network: Network) -> None:
     util = {r["id"]: r["utilisation"] for r in more["resources"]}
     base_util = {r["id"]: r["utilisation"] for r in base["resources"]}
     assert util["service:FERRY"] < base_util["service:FERRY"]
+
+
+@given(seed=st.integers(0, 10_000), ferry=st.integers(20, 400), gauge=st.floats(30, 2000),
+       per_week=st.floats(5, 200))
+@settings(max_examples=15, deadline=None)
+def test_containers_are_never_lost_and_utilisation_is_a_share(seed: int, ferry: int, gauge: float,
+                                                              per_week: float) -> None:
+    result = _run(corridor(gauge_teu_per_day=gauge, ferry_capacity=ferry), seed=seed, warmup_days=0,
+                  horizon_days=60, demand=[{"origin": "CNXIA", "destination": "GETBS",
+                                            "containers_per_week": per_week}])
+    assert result["created_containers"] == pytest.approx(
+        result["delivered_containers"] + result["in_transit_at_end"])
+    assert all(0 <= r["utilisation"] <= 1.0001 for r in result["resources"])
+    assert all(r["delay_teu_hours_per_week"] >= 0 for r in result["resources"])

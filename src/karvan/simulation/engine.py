@@ -275,6 +275,8 @@ class CorridorModel:
             if containers:
                 yield self.env.timeout(max(at_h - self.env.now, 0.0))
                 consignment = Consignment(demand, containers, self.env.now)
+                if self.rec.counting(self.env.now):
+                    self.rec.created_containers += containers
                 if self.listener:
                     self._tracked_serial += 1
                     consignment.tracked = f"{self._tracked_serial:06d}"

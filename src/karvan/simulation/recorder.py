@@ -188,6 +188,7 @@ class Recorder:
             "resources": resources,
             "bottlenecks": rank_bottlenecks(resources),
             "cancelled_sailings": self.cancelled_sailings,
+            "created_containers": round(self.created_containers, 1),
             "delivered_containers": round(self.delivered_containers, 1),
             "in_transit_at_end": round(in_transit, 1),
         }
