@@ -1,8 +1,11 @@
 """`compare`: the corridors between two places side by side.
 
-The search keeps labels with different corridor signatures apart, so each corridor the network
-supports gets its own Pareto set even where another corridor dominates it; each row shows that
-corridor's best itinerary by the request's objective.
+For each corridor rule, the search runs with the rule's conditions as requirements (like `--via`:
+the corridor's countries, modes or links must be passed) and its excluded countries avoided; the
+itineraries found that the rules name after that corridor form its row (the first matching rule
+names an itinerary, so one meeting an earlier rule's conditions counts there). Each row shows the
+corridor's best itinerary by the request's objective, so a corridor appears even where another one
+dominates it.
 """
 
 from __future__ import annotations
@@ -16,14 +19,14 @@ from karvan.planner.corridors import Corridors, bundled_corridors
 from karvan.planner.diagnose import explain
 from karvan.planner.itinerary import Itinerary
 from karvan.planner.planner import check_request, itineraries
-from karvan.planner.ranking import objective_key
+from karvan.planner.ranking import Candidate, sort_key
 from karvan.planner.request import PlanRequest
 from karvan.planner.rules import Rules
 from karvan.planner.search import pareto_labels
 
 
 class CorridorOption(BaseModel):
-    """A corridor's best itinerary and how many Pareto-optimal alternatives it has."""
+    """A corridor's best itinerary and how many other Pareto-optimal itineraries it has."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -44,15 +47,25 @@ def compare(network: Network, request: PlanRequest, *, factors: FactorTable | No
     """One row per corridor with a feasible itinerary, ordered by the request's objective."""
     check_request(network, request)
     corridors = corridors or bundled_corridors()
-    rules = Rules(network, request, factors)
-    signature = corridors.signature(rules)
-    labels = pareto_labels(rules, signature)
-    if not labels:
+    by_objective = sort_key(request.optimize)
+
+    def key(it: Itinerary) -> tuple[float, float, float, str]:
+        route = "/".join(f"{leg.service}:{leg.origin.locode}-{leg.destination.locode}" for leg in it.legs)
+        return by_objective(Candidate(it.corridor, it.arrival.timestamp(), it.cost_usd, it.co2e_kg, route))
+
+    grouped: dict[str, dict[tuple[float, float, float, str], Itinerary]] = {}
+    searches = [(rule.name, rule) for rule in corridors.rules] + [(None, None)]
+    for name, rule in searches:
+        avoid = tuple(dict.fromkeys(request.avoid_countries + (rule.countries_none if rule else ())))
+        if {network.places[request.origin].country, network.places[request.destination].country} & set(avoid):
+            continue
+        rules = Rules(network, request.model_copy(update={"avoid_countries": avoid}), factors)
+        labels = pareto_labels(rules, corridors.requirements(rule, rules) if rule else None)
+        for it in itineraries(rules, labels, corridors):
+            if name is None or it.corridor == name:
+                grouped.setdefault(it.corridor, {})[key(it)] = it
+    if not grouped:
         raise NoRouteError(explain(network, request, factors))
-    key = objective_key(request.optimize)
-    grouped: dict[str, list[Itinerary]] = {}
-    for it in itineraries(rules, labels, corridors, signature):
-        grouped.setdefault(it.corridor, []).append(it)
-    options = [CorridorOption(corridor=name, best=min(group, key=key), alternatives=len(group) - 1)
+    options = [CorridorOption(corridor=name, best=min(group.values(), key=key), alternatives=len(group) - 1)
                for name, group in grouped.items()]
     return Comparison(request=request, corridors=tuple(sorted(options, key=lambda o: key(o.best))))

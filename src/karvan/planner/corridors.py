@@ -16,9 +16,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from karvan.network.model import Mode, ServiceKind
+from karvan.planner.lines import Line
 from karvan.planner.patterns import Ride
 from karvan.planner.rules import Rules
-from karvan.planner.search import Signature
+from karvan.planner.search import Marks
 
 OTHER = "Other"
 
@@ -76,34 +77,47 @@ class Corridors:
                 return rule.name
         return OTHER
 
-    def signature(self, rules: Rules) -> Signature:
-        """Bits of each place and of each section of each service, for the search."""
-        places = {code: self.atoms.get(("country", p.country), 0) | self.atoms.get(("place", code), 0)
-                  for code, p in rules.network.places.items()}
-        sections = []
-        for line in rules.lines:
-            line_bits = (self.atoms.get(("mode", line.mode.value), 0)
-                         | self.atoms.get(("kind", line.service.kind.value), 0))
-            sections.append(tuple(
-                line_bits | places[line.stops[i + 1]] | self._link_bits(section.link_id)
-                for i, section in enumerate(line.sections)))
-        return Signature(places, tuple(sections))
+    def _place_atoms(self, rules: Rules, code: str) -> int:
+        country = rules.network.places[code].country
+        return self.atoms.get(("country", country), 0) | self.atoms.get(("place", code), 0)
 
-    def _link_bits(self, link_id: str | None) -> int:
-        if link_id is None:
-            return 0
-        bits = 0
-        for pattern, bit in self._link_patterns:
-            if fnmatchcase(link_id, pattern):
-                bits |= bit
+    def _section_atoms(self, rules: Rules, line: Line, i: int) -> int:
+        bits = (self.atoms.get(("mode", line.mode.value), 0)
+                | self.atoms.get(("kind", line.service.kind.value), 0)
+                | self._place_atoms(rules, line.stops[i + 1]))
+        link_id = line.sections[i].link_id
+        if link_id is not None:
+            for pattern, bit in self._link_patterns:
+                if fnmatchcase(link_id, pattern):
+                    bits |= bit
         return bits
 
-    def bits_of(self, signature: Signature, origin: str, rides: tuple[Ride, ...]) -> int:
-        bits = signature.place_bits.get(origin, 0)
+    def name_of(self, rules: Rules, rides: tuple[Ride, ...]) -> str:
+        """The corridor of a ride pattern from the request's origin."""
+        bits = self._place_atoms(rules, rules.request.origin)
         for ride in rides:
+            line = rules.lines[ride.line]
             for i in range(ride.board, ride.alight):
-                bits |= signature.section_bits[ride.line][i]
-        return bits
+                bits |= self._section_atoms(rules, line, i)
+        return self.name(bits)
+
+    def requirements(self, rule: CorridorRule, rules: Rules) -> Marks:
+        """A rule's positive conditions as search marks: one bit per condition, all needed."""
+        groups: list[int] = [self._mask("country", (c,)) for c in rule.countries_all]
+        groups += [mask for mask in (
+            self._mask("country", rule.countries_any),
+            self._mask("mode", tuple(m.value for m in rule.modes_any)),
+            self._mask("kind", tuple(k.value for k in rule.kinds_any)),
+            self._mask("place", rule.places_any),
+            self._mask("link", rule.links_any)) if mask]
+
+        def marks(atoms: int) -> int:
+            return sum(1 << g for g, group in enumerate(groups) if atoms & group)
+
+        places = {code: m for code in rules.network.places if (m := marks(self._place_atoms(rules, code)))}
+        sections = [[marks(self._section_atoms(rules, line, i)) for i in range(len(line.sections))]
+                    for line in rules.lines]
+        return Marks(places, sections, (1 << len(groups)) - 1)
 
 
 def _any(bits: int, mask: int) -> bool:

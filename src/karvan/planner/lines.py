@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 from karvan.network.model import Gauge, Mode, Service, Traction
 from karvan.network.network import Network
@@ -100,15 +102,23 @@ def build_lines(network: Network) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-_CACHE: dict[int, tuple[weakref.ref[Network], tuple[Line, ...]]] = {}
+_CACHE: dict[int, tuple[weakref.ref[Network], tuple[Line, ...], dict[Hashable, Any]]] = {}
+
+
+def _entry(network: Network) -> tuple[weakref.ref[Network], tuple[Line, ...], dict[Hashable, Any]]:
+    entry = _CACHE.get(id(network))
+    if entry is not None and entry[0]() is network:
+        return entry
+    key = id(network)
+    entry = _CACHE[key] = (weakref.ref(network, lambda _: _CACHE.pop(key, None)), build_lines(network), {})
+    return entry
 
 
 def lines_of(network: Network) -> tuple[Line, ...]:
     """The prepared services of `network`, cached while the network object lives."""
-    entry = _CACHE.get(id(network))
-    if entry is not None and entry[0]() is network:
-        return entry[1]
-    lines = build_lines(network)
-    key = id(network)
-    _CACHE[key] = (weakref.ref(network, lambda _: _CACHE.pop(key, None)), lines)
-    return lines
+    return _entry(network)[1]
+
+
+def scratch_of(network: Network) -> dict[Hashable, Any]:
+    """A cache of derived figures (dwell steps, section costs) that lives as long as `network`."""
+    return _entry(network)[2]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from karvan.emissions.factors import FactorTable
 from karvan.errors import InputError, NoRouteError
 from karvan.network.network import Network
@@ -9,11 +11,11 @@ from karvan.planner.assemble import assemble
 from karvan.planner.corridors import Corridors, bundled_corridors
 from karvan.planner.diagnose import explain
 from karvan.planner.itinerary import Itinerary, PlanResult
-from karvan.planner.patterns import timed_earliest, timed_latest
-from karvan.planner.ranking import rank
+from karvan.planner.patterns import Ride, timed_earliest, timed_latest
+from karvan.planner.ranking import Candidate, rank
 from karvan.planner.request import PlanRequest
 from karvan.planner.rules import Rules
-from karvan.planner.search import Label, Signature, pareto_labels, rides_of
+from karvan.planner.search import Label, pareto_labels, rides_of
 
 
 def check_request(network: Network, request: PlanRequest) -> None:
@@ -33,18 +35,33 @@ def check_request(network: Network, request: PlanRequest) -> None:
                              field="avoid_countries", fix=f"drop {country} from the avoided countries")
 
 
-def itineraries(rules: Rules, labels: list[Label], corridors: Corridors,
-                signature: Signature | None = None) -> list[Itinerary]:
-    """Assemble destination labels into itineraries, each named by its corridor."""
-    signature = signature or corridors.signature(rules)
+@dataclass(frozen=True)
+class Found:
+    """A destination label with its ride pattern and ranking summary, before assembly."""
+
+    rides: tuple[Ride, ...]
+    candidate: Candidate
+
+
+def found_of(rules: Rules, labels: list[Label], corridors: Corridors) -> list[Found]:
     out = []
     for label in labels:
         rides = rides_of(label)
-        timed = timed_earliest(rules, rides)
-        assert timed is not None and timed.arrival_s == label.time
-        name = corridors.name(corridors.bits_of(signature, rules.request.origin, rides))
-        out.append(assemble(rules, timed_latest(rules, timed), name))
+        route = "/".join(f"{rules.lines[r.line].service.id}:{r.board}-{r.alight}" for r in rides)
+        out.append(Found(rides, Candidate(corridors.name_of(rules, rides), label.time, label.cost / 100,
+                                          label.co2 / 1000, route)))
     return out
+
+
+def assemble_found(rules: Rules, found: Found) -> Itinerary:
+    timed = timed_earliest(rules, found.rides)
+    assert timed is not None
+    return assemble(rules, timed_latest(rules, timed), found.candidate.corridor)
+
+
+def itineraries(rules: Rules, labels: list[Label], corridors: Corridors) -> list[Itinerary]:
+    """Assemble destination labels into itineraries, each named by its corridor."""
+    return [assemble_found(rules, f) for f in found_of(rules, labels, corridors)]
 
 
 def plan(network: Network, request: PlanRequest, *, factors: FactorTable | None = None,
@@ -59,6 +76,7 @@ def plan(network: Network, request: PlanRequest, *, factors: FactorTable | None 
     labels = pareto_labels(rules)
     if not labels:
         raise NoRouteError(explain(network, request, factors))
-    found = itineraries(rules, labels, corridors or bundled_corridors())
-    return PlanResult(request=request, itineraries=rank(found, request.optimize, request.limit),
+    found = found_of(rules, labels, corridors or bundled_corridors())
+    chosen = rank(found, lambda f: f.candidate, request.optimize, request.limit)
+    return PlanResult(request=request, itineraries=tuple(assemble_found(rules, f) for f in chosen),
                       pareto_count=len(found))

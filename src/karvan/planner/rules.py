@@ -32,7 +32,7 @@ from karvan.emissions import FactorTable, hub_emissions, leg_emissions, load_fac
 from karvan.emissions.chain import Emissions
 from karvan.network.model import ContainerType, Dwell, DwellKind, Gauge, Mode, Service
 from karvan.network.network import Network
-from karvan.planner.lines import Line, lines_of
+from karvan.planner.lines import Line, lines_of, scratch_of
 from karvan.planner.request import PlanRequest
 
 WATER = frozenset({Mode.FERRY, Mode.SEA})
@@ -115,6 +115,7 @@ class Rules:
         self.factors = factors or load_factors()
         self.handling = handling_table()
         self.lines = lines_of(network)
+        self.scratch = scratch_of(network)
         origin = network.place(request.origin)
         network.place(request.destination)
         self.start_s = local_epoch(request.depart, origin.timezone)
@@ -127,19 +128,33 @@ class Rules:
         avoid = set(request.avoid_countries)
         self.blocked_places = frozenset(c for c, p in network.places.items() if p.country in avoid)
         self.usable = tuple(self.refusal(line.service) is None for line in self.lines)
-        self.section_cost_cents: list[tuple[int, ...]] = []
-        self.section_emissions: list[tuple[Emissions, ...]] = []
+        self.section_cost_cents, self.section_emissions, self.section_co2_g = self._sections()
+        arrivals = self.scratch.get("arrivals")
+        if arrivals is None:
+            arrivals = self.scratch["arrivals"] = [
+                (None, *(Arrival(line.mode, s.gauge, len(s.countries) > 1) for s in line.sections))
+                for line in self.lines]
+        self._arrivals: list[tuple[Arrival, ...]] = arrivals
+        self._transfers: dict[tuple[str, Arrival | None, int, int], Transfer] = {}
+
+    def _sections(self) -> tuple[list[tuple[int, ...]], list[tuple[Emissions, ...]], list[tuple[int, ...]]]:
+        """Cost (cents) and emissions of every section of every service for this cargo (cached)."""
+        container = self.request.cargo.container_type
+        key = ("sections", container, self.payload_t, id(self.factors))
+        cached = self.scratch.get(key)
+        if cached is not None and cached[0] is self.factors:
+            return cached[1]  # type: ignore[no-any-return]
+        costs, emissions = [], []
         for line in self.lines:
-            tariff = tariff_usd(line.service, request.cargo.container_type) or 0.0
-            self.section_cost_cents.append(tuple(
-                round(tariff * 100 * s.distance_km / line.total_km) for s in line.sections))
+            tariff = tariff_usd(line.service, container) or 0.0
+            costs.append(tuple(round(tariff * 100 * s.distance_km / line.total_km) for s in line.sections))
             category = self.category(line)
-            self.section_emissions.append(tuple(
+            emissions.append(tuple(
                 leg_emissions(self.factors, category, s.countries, s.distance_km, self.payload_t)
                 for s in line.sections))
-        self.section_co2_g = [tuple(round(e.wtw_kg * 1000) for e in line_e)
-                              for line_e in self.section_emissions]
-        self._transfers: dict[tuple[str, Arrival | None, int, int], Transfer] = {}
+        co2_g = [tuple(round(e.wtw_kg * 1000) for e in line_e) for line_e in emissions]
+        self.scratch[key] = (self.factors, (costs, emissions, co2_g))
+        return costs, emissions, co2_g
 
     def category(self, line: Line) -> str:
         tractions = {s.traction for s in line.sections if s.traction is not None}
@@ -168,10 +183,13 @@ class Rules:
         return line.stops[section + 1] not in self.blocked_places
 
     def arrival(self, line: Line, stop_index: int) -> Arrival:
-        section = line.sections[stop_index - 1]
-        return Arrival(line.mode, section.gauge, len(section.countries) > 1)
+        return self._arrivals[line.index][stop_index]
 
     def _step(self, place: str, kind: DwellKind) -> Step:
+        key = ("step", place, kind, self.reefer, id(self.factors))
+        cached = self.scratch.get(key)
+        if cached is not None and cached[0] is self.factors:
+            return cached[1]  # type: ignore[no-any-return]
         record = self.network.dwell(place, kind)
         if record is None and kind is DwellKind.BORDER:
             record = self.network.dwell(place, DwellKind.CUSTOMS)
@@ -180,8 +198,10 @@ class Rules:
             record = self.handling.dwell_defaults[kind]
         hub = Emissions() if kind in (DwellKind.BORDER, DwellKind.CUSTOMS) else hub_emissions(
             self.factors, self.reefer)
-        return Step(place, kind, round(record.p50_hours * 3600), round(record.p90_hours * 3600),
+        step = Step(place, kind, round(record.p50_hours * 3600), round(record.p90_hours * 3600),
                     round(self.handling.cost_usd.get(kind, 0.0) * 100), hub, estimate, record.source)
+        self.scratch[key] = (self.factors, step)
+        return step
 
     def _transfer(self, steps: list[Step]) -> Transfer:
         return Transfer(tuple(steps), sum(s.p50_s for s in steps), sum(s.cost_cents for s in steps),

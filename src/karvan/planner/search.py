@@ -2,11 +2,13 @@
 
 States are "standing at a place, having arrived a certain way" (the way decides the next dwell) and
 "on board a service at one of its stops". A label carries arrival time, cost, CO2e, the number of
-service changes, the via places seen so far and (for corridor comparison) a signature of corridor
-features. Labels are settled in time order (Martins' algorithm with time-dependent, FIFO edges: a
-later departure of the same service never arrives earlier). A label is dropped only if another label
-at the same state is at least as good in every criterion, or if a label already at the destination
-is: the result is exactly the Pareto set over (arrival, cost, CO2e) of all ride patterns, which
+service changes and the marks collected so far (via places, corridor conditions). A label is dropped
+only if another label at the same state is at least as good in every criterion (edges are FIFO: a
+later departure of the same service never arrives earlier), or if a label already at the destination
+beats every completion of it, judged with lower bounds on the remaining run time, cost and CO2e
+(from a backward Dijkstra over the sections the request may use, ignoring waits and dwell). Labels
+are expanded in order of time plus remaining-time bound, so destination labels come early and prune
+the rest. The result is exactly the Pareto set over (arrival, cost, CO2e) of all ride patterns, which
 tests/planner/ checks against brute-force enumeration on random networks.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -27,8 +30,7 @@ class Label:
     cost: int
     co2: int
     changes: int
-    via_mask: int
-    signature: int
+    marks: int
     parent: Label | None
     line: int
     """service of the ride (on board: the current one; standing: the one just left; -1 at origin)"""
@@ -39,33 +41,59 @@ class Label:
 
 
 @dataclass(frozen=True)
-class Signature:
-    """Corridor features as bits: labels with different bits are never compared."""
+class Marks:
+    """Conditions an itinerary must meet, as bits gained at places and on sections; all `full` needed."""
 
     place_bits: Mapping[str, int]
-    section_bits: Sequence[Sequence[int]]
-    """bits gained riding each section of each service (its mode, kind, link and next place)"""
+    section_bits: Sequence[Sequence[int]] | None = None
+    full: int = 0
 
 
 def _dominates(a: Label, b: Label, count_changes: bool) -> bool:
-    return (a.time <= b.time and a.cost <= b.cost and a.co2 <= b.co2
-            and a.via_mask | b.via_mask == a.via_mask and a.signature == b.signature
+    return (a.time <= b.time and a.cost <= b.cost and a.co2 <= b.co2 and a.marks | b.marks == a.marks
             and (not count_changes or a.changes <= b.changes))
 
 
+def lower_bounds(rules: Rules) -> dict[str, tuple[float, float, float]]:
+    """Least run seconds, cents and grams from each place to the destination over usable sections."""
+    reverse: dict[str, list[tuple[str, tuple[int, int, int]]]] = {}
+    for line in rules.lines:
+        if not rules.usable[line.index]:
+            continue
+        for i in range(len(line.stops) - 1):
+            if rules.ridable(line, i):
+                reverse.setdefault(line.stops[i + 1], []).append((line.stops[i], (
+                    line.offsets_s[i + 1] - line.offsets_s[i], rules.section_cost_cents[line.index][i],
+                    rules.section_co2_g[line.index][i])))
+    per_criterion = []
+    for k in range(3):
+        best = {rules.request.destination: 0}
+        heap = [(0, rules.request.destination)]
+        while heap:
+            d, place = heapq.heappop(heap)
+            if d > best[place]:
+                continue
+            for before, weights in reverse.get(place, ()):
+                nd = d + weights[k]
+                if nd < best.get(before, math.inf):
+                    best[before] = nd
+                    heapq.heappush(heap, (nd, before))
+        per_criterion.append(best)
+    return {p: (t, per_criterion[1][p], per_criterion[2][p]) for p, t in per_criterion[0].items()}
+
+
 class _Search:
-    def __init__(self, rules: Rules, signature: Signature | None) -> None:
+    def __init__(self, rules: Rules, marks: Marks) -> None:
         self.rules = rules
-        request = rules.request
-        self.dest = request.destination
-        self.via_bits = {code: 1 << i for i, code in enumerate(dict.fromkeys(request.via))}
-        self.full_mask = (1 << len(self.via_bits)) - 1
-        self.signature = signature
-        self.limit = request.max_transshipments
+        self.origin = rules.request.origin
+        self.dest = rules.request.destination
+        self.marks = marks
+        self.limit = rules.request.max_transshipments
         self.deadline = rules.arrive_before_s
+        self.bounds = lower_bounds(rules)
         self.bags: dict[Hashable, list[Label]] = {}
         self.found: list[Label] = []
-        self.heap: list[tuple[int, int, Label]] = []
+        self.heap: list[tuple[float, int, Label]] = []
         self.counter = itertools.count()
         self.boards_at: dict[str, list[tuple[int, int]]] = {}
         for line in rules.lines:
@@ -73,16 +101,24 @@ class _Search:
                 for i, stop in enumerate(line.stops[:-1]):
                     self.boards_at.setdefault(stop, []).append((line.index, i))
 
-    def _covered(self, label: Label) -> bool:
-        if self.deadline is not None and label.time > self.deadline:
-            return True
-        if self.signature is not None:
-            return False
-        return any(d.time <= label.time and d.cost <= label.cost and d.co2 <= label.co2 for d in self.found)
+    def _place(self, label: Label) -> str:
+        return self.origin if label.line < 0 else self.rules.lines[label.line].stops[label.stop]
 
-    def _insert(self, key: Hashable, label: Label, count_changes: bool) -> None:
-        if self._covered(label):
+    def _hopeless(self, label: Label, bound: tuple[float, float, float] | None) -> bool:
+        """No completion of `label` can reach the destination undominated."""
+        if bound is None:
+            return True
+        time, cost, co2 = label.time + bound[0], label.cost + bound[1], label.co2 + bound[2]
+        if self.deadline is not None and time > self.deadline:
+            return True
+        return any(d.time <= time and d.cost <= cost and d.co2 <= co2 for d in self.found)
+
+    def _insert(self, key: Hashable, label: Label, place: str) -> None:
+        bound = self.bounds.get(place)
+        if self._hopeless(label, bound):
             return
+        assert bound is not None
+        count_changes = self.limit is not None
         bag = self.bags.get(key)
         if bag is None:
             bag = self.bags[key] = []
@@ -97,7 +133,7 @@ class _Search:
                 kept.append(old)
         kept.append(label)
         self.bags[key] = kept
-        heapq.heappush(self.heap, (label.time, next(self.counter), label))
+        heapq.heappush(self.heap, (label.time + bound[0], next(self.counter), label))
 
     def _arrive(self, label: Label) -> None:
         for old in self.found:
@@ -107,25 +143,25 @@ class _Search:
         self.found.append(label)
 
     def run(self) -> list[Label]:
-        origin = self.rules.request.origin
-        via = self.via_bits.get(origin, 0)
-        sig = self.signature.place_bits.get(origin, 0) if self.signature else 0
-        start = Label(self.rules.start_s, 0, 0, 0, via, sig, None, -1, -1, False)
-        self._insert((origin, None), start, self.limit is not None)
+        start = Label(self.rules.start_s, 0, 0, 0, self.marks.place_bits.get(self.origin, 0), None, -1, -1,
+                      False)
+        self._insert((self.origin, None), start, self.origin)
         while self.heap:
             _, _, label = heapq.heappop(self.heap)
-            if not label.alive or self._covered(label):
+            if not label.alive:
+                continue
+            place = self._place(label)
+            if self._hopeless(label, self.bounds.get(place)):
                 continue
             if label.onboard:
                 self._ride(label)
             else:
-                self._board(label)
+                self._board(label, place)
         return self.found
 
-    def _board(self, label: Label) -> None:
+    def _board(self, label: Label, place: str) -> None:
         rules = self.rules
         at_origin = label.line < 0
-        place = rules.request.origin if at_origin else rules.lines[label.line].stops[label.stop]
         if not at_origin and self.limit is not None and label.changes >= self.limit:
             return
         change = 0 if at_origin else 1
@@ -136,9 +172,8 @@ class _Search:
             if departure is None:
                 continue
             onboard = Label(departure, label.cost + transfer.cost_cents, label.co2 + transfer.co2_g,
-                            label.changes + change, label.via_mask, label.signature, label, line_index, i,
-                            True)
-            self._insert((line_index, i), onboard, self.limit is not None)
+                            label.changes + change, label.marks, label, line_index, i, True)
+            self._insert((line_index, i), onboard, place)
 
     def _ride(self, label: Label) -> None:
         rules = self.rules
@@ -150,24 +185,24 @@ class _Search:
         time = label.time - line.offsets_s[i] + line.offsets_s[i + 1]
         cost = label.cost + rules.section_cost_cents[line.index][i]
         co2 = label.co2 + rules.section_co2_g[line.index][i]
-        via = label.via_mask | self.via_bits.get(nxt, 0)
-        sig = label.signature | (self.signature.section_bits[line.index][i] if self.signature else 0)
-        count = self.limit is not None
+        marks = label.marks | self.marks.place_bits.get(nxt, 0)
+        if self.marks.section_bits is not None:
+            marks |= self.marks.section_bits[line.index][i]
         if i + 1 < len(line.stops) - 1:
-            onward = Label(time, cost, co2, label.changes, via, sig, label, line.index, i + 1, True)
-            self._insert((line.index, i + 1), onward, count)
+            onward = Label(time, cost, co2, label.changes, marks, label, line.index, i + 1, True)
+            self._insert((line.index, i + 1), onward, nxt)
         came = rules.arrival(line, i + 1)
         if nxt == self.dest:
-            if via != self.full_mask:
+            if marks != self.marks.full:
                 return
             finish = rules.finishing(nxt, came)
             done = Label(time + finish.seconds, cost + finish.cost_cents, co2 + finish.co2_g,
-                         label.changes, via, sig, label, line.index, i + 1, False, came)
+                         label.changes, marks, label, line.index, i + 1, False, came)
             if self.deadline is None or done.time <= self.deadline:
                 self._arrive(done)
             return
-        self._insert((nxt, came), Label(time, cost, co2, label.changes, via, sig, label, line.index, i + 1,
-                                        False, came), count)
+        standing = Label(time, cost, co2, label.changes, marks, label, line.index, i + 1, False, came)
+        self._insert((nxt, came), standing, nxt)
 
 
 def rides_of(label: Label) -> tuple[Ride, ...]:
@@ -185,6 +220,21 @@ def rides_of(label: Label) -> tuple[Ride, ...]:
     return tuple(reversed(rides))
 
 
-def pareto_labels(rules: Rules, signature: Signature | None = None) -> list[Label]:
-    """Destination labels not dominated in (arrival, cost, CO2e) (per signature, if one is given)."""
-    return _Search(rules, signature).run()
+def via_marks(rules: Rules, extra: Marks | None = None) -> Marks:
+    """The request's via places as marks, combined with `extra` conditions (shifted above them)."""
+    via = tuple(dict.fromkeys(rules.request.via))
+    place_bits = {code: 1 << i for i, code in enumerate(via)}
+    full = (1 << len(via)) - 1
+    if extra is None:
+        return Marks(place_bits, None, full)
+    shift = len(via)
+    for code, bits in extra.place_bits.items():
+        place_bits[code] = place_bits.get(code, 0) | bits << shift
+    sections = None if extra.section_bits is None else [
+        [bits << shift for bits in line] for line in extra.section_bits]
+    return Marks(place_bits, sections, full | extra.full << shift)
+
+
+def pareto_labels(rules: Rules, extra: Marks | None = None) -> list[Label]:
+    """Destination labels not dominated in (arrival, cost, CO2e) meeting the via places and `extra`."""
+    return _Search(rules, via_marks(rules, extra)).run()
