@@ -109,3 +109,10 @@ def test_plan_book_report_and_track_live(browser: Browser, page: Page, web_serve
     track.wait_for_timeout(1200)  # let the marker finish gliding before the screenshot
     screenshot(track, "track")
     expect(track.locator("table").first).to_contain_text(CONTAINER)
+
+    # The booking and the events now feed the shipper's analytics.
+    track.goto("/#/analyse")
+    volumes = track.get_by_role("region", name="Volumes by month and corridor")
+    expect(volumes.locator("svg rect").first).to_be_attached(timeout=60_000)
+    expect(volumes).to_contain_text("Middle Corridor")
+    screenshot(track, "analyse")

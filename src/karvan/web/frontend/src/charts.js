@@ -1,4 +1,4 @@
-// Small SVG charts (no chart library): horizontal bars with an optional p90 whisker, vertical bars, histograms.
+// Small SVG charts (no chart library): horizontal bars with an optional p90 whisker, stacked columns.
 const NS = 'http://www.w3.org/2000/svg';
 
 function svg(tag, attrs = {}, text) {
@@ -44,33 +44,47 @@ export function barChart(title, rows, { unit = (v) => String(v), width = 420, ro
   return root;
 }
 
-/** Vertical bars over categories (e.g. months): rows [{label, value}], optionally stacked by `series`. */
-export function columnChart(title, rows, { unit = (v) => String(v), width = 560, height = 220, color = '#0b5cad' } = {}) {
-  const root = figure(title, width, height);
+function truncate(text, n) {
+  const s = String(text);
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/**
+ * Stacked columns: one column per category (e.g. month), one coloured part per series (e.g. corridor).
+ * rows [{label, parts: {series: value}}]; colors {series: colour}. A legend names the series.
+ */
+export function stackedColumns(title, rows, colors, { unit = (v) => String(v), width = 640, height = 240 } = {}) {
+  const root = figure(title, width, height + 20);
   const bottom = height - 34;
   const top = 24;
   const left = 44;
-  const max = Math.max(1e-9, ...rows.map((r) => r.value));
+  const totals = rows.map((r) => Object.values(r.parts).reduce((a, b) => a + b, 0));
+  const max = Math.max(1e-9, ...totals);
   const step = (width - left - 8) / Math.max(1, rows.length);
   root.append(svg('text', { x: 0, y: 14, 'font-weight': 600 }, title));
   root.append(svg('line', { x1: left, x2: width - 4, y1: bottom, y2: bottom, stroke: '#999' }));
   root.append(svg('text', { x: left - 4, y: top + 8, 'text-anchor': 'end' }, unit(max)));
   root.append(svg('text', { x: left - 4, y: bottom, 'text-anchor': 'end' }, '0'));
   rows.forEach((r, i) => {
-    const barHeight = ((bottom - top) * r.value) / max;
-    const x = left + i * step + step * 0.15;
-    const bar = svg('rect', { x, y: bottom - barHeight, width: step * 0.7, height: Math.max(0, barHeight),
-      fill: r.color || color });
-    bar.append(svg('title', {}, `${r.label}: ${unit(r.value)}`));
-    root.append(bar);
+    const barWidth = Math.min(step * 0.7, 48);
+    const x = left + i * step + (step - barWidth) / 2;
+    let y = bottom;
+    for (const [series, value] of Object.entries(r.parts)) {
+      const h = ((bottom - top) * value) / max;
+      y -= h;
+      const bar = svg('rect', { x, y, width: barWidth, height: Math.max(0, h), fill: colors[series] || '#888' });
+      bar.append(svg('title', {}, `${r.label}, ${series}: ${unit(value)}`));
+      root.append(bar);
+    }
     if (rows.length <= 24 || i % Math.ceil(rows.length / 12) === 0) {
-      root.append(svg('text', { x: x + step * 0.35, y: bottom + 14, 'text-anchor': 'middle' }, truncate(r.label, 10)));
+      root.append(svg('text', { x: x + barWidth / 2, y: bottom + 14, 'text-anchor': 'middle' }, truncate(r.label, 10)));
     }
   });
+  let lx = left;
+  for (const [series, color] of Object.entries(colors)) {
+    root.append(svg('rect', { x: lx, y: height - 4, width: 12, height: 12, fill: color }));
+    root.append(svg('text', { x: lx + 16, y: height + 6 }, series));
+    lx += 24 + series.length * 7;
+  }
   return root;
-}
-
-function truncate(text, n) {
-  const s = String(text);
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
