@@ -7,6 +7,7 @@ import logging
 import time
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from karvan.api.problems import problem
@@ -14,8 +15,11 @@ from karvan.api.problems import problem
 access_log = logging.getLogger("karvan.access")
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised from `receive`; an HTTPException so FastAPI's body parser passes it on as a 413."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(413, detail)
 
 
 class BodyLimitMiddleware:
@@ -43,7 +47,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(detail)
             return message
 
         async def tracking_send(message: Message) -> None:

@@ -1,0 +1,88 @@
+"""Errors are RFC 9457 problem+json naming the field, bad input is never a 500, and every request
+leaves one JSON log line."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+
+import pytest
+from conftest import Tenant
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from karvan.api.middleware import JsonFormatter
+
+
+def test_unknown_route_and_wrong_method_are_problems(tenant: Callable[..., Tenant]) -> None:
+    client = tenant().client
+    missing = client.get("/no/such/thing")
+    assert (missing.status_code, missing.headers["content-type"]) == (404, "application/problem+json")
+    wrong = client.put("/orgs/me", json={})
+    assert wrong.status_code == 405
+    assert wrong.json()["status"] == 405
+
+
+def test_query_parameter_errors_name_the_parameter(tenant: Callable[..., Tenant]) -> None:
+    response = tenant().client.get("/orgs?limit=0")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["field"] == "limit"
+    assert body["errors"][0]["in"] == "query"
+
+
+def test_non_object_body_is_422_not_500(tenant: Callable[..., Tenant]) -> None:
+    org = tenant()
+    for body in ([1, 2], "text", None, 42):
+        response = org.client.post(f"/orgs/{org.org_id}/users", json=body)
+        assert response.status_code == 422, body
+
+
+def test_streamed_oversize_body_without_length_is_413(
+    database_url: str, api_network: object, tenant: Callable[..., Tenant]
+) -> None:
+    from karvan.api.app import create_app
+
+    key = tenant().key
+    app = create_app(database_url, network=api_network, max_body_bytes=100)  # type: ignore[arg-type]
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"email": "'
+        yield b"x" * 500
+        yield b'@a.kz", "name": "X"}'
+
+    response = TestClient(app, headers={"Authorization": f"Bearer {key}"}).post(
+        "/orgs/me/users", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+def test_unexpected_errors_are_opaque_500_problems(api_app: FastAPI, tenant: Callable[..., Tenant]) -> None:
+    @api_app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    client = TestClient(
+        api_app, headers={"Authorization": f"Bearer {tenant().key}"}, raise_server_exceptions=False
+    )
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "secret" not in response.text
+
+
+def test_one_json_access_line_per_request_with_the_organisation(
+    tenant: Callable[..., Tenant], caplog: pytest.LogCaptureFixture
+) -> None:
+    org = tenant()
+    with caplog.at_level(logging.INFO, logger="karvan.access"):
+        org.client.get("/orgs/me")
+        org.client.get("/health")
+    lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "karvan.access"]
+    assert [(line["method"], line["path"], line["status"]) for line in lines] == [
+        ("GET", "/orgs/me", 200),
+        ("GET", "/health", 200),
+    ]
+    assert lines[0]["org"] == org.org_id and lines[1]["org"] is None
+    assert all(line["duration_ms"] >= 0 for line in lines)
