@@ -37,9 +37,6 @@ from karvan.analytics.rows import BookingFact, DepartureFact, EventFact, utc
 ARRIVAL_CODES = ("ARRI", "DISC", "XFDS")
 DEPARTURE_CODES = ("DEPA", "LOAD", "XFLD", "XGCT", "GTOT")
 
-_TYPES = {datetime: "TIMESTAMP", int: "BIGINT", str: "VARCHAR", float: "DOUBLE"}
-
-
 def _duck_type(annotation: str) -> str:
     for python, duck in (("datetime", "TIMESTAMP"), ("int", "BIGINT"), ("float", "DOUBLE")):
         if annotation.startswith(python):

@@ -179,14 +179,3 @@ def route_via(network: Network, origin: str, destination: str, via: Sequence[str
         rides.extend(step for step in find_route(network, start, end, modes) if isinstance(step, Ride))
     return with_handling(network, rides)
 
-
-def places_of(network: Network, route: Route) -> tuple[str, ...]:
-    """Every place the route touches, in order, without repeats."""
-    seen: dict[str, None] = {}
-    for step in route:
-        if isinstance(step, Ride):
-            for stop in network.services[step.service].stops[step.board:step.alight + 1]:
-                seen[stop] = None
-        else:
-            seen[step.place] = None
-    return tuple(seen)
