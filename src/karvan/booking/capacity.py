@@ -84,7 +84,7 @@ def _insert_missing(session: Session, run: Run) -> None:
         raise ConflictError(
             f"operator {service.operator} of service {service.id} is not managed by any organisation on "
             "this Karvan, so its departures cannot be booked; an administrator can add it with "
-            f"`karvan admin org create ... --operator {service.operator}`")
+            f"`karvan admin create-org NAME --kind railway --operator {service.operator}`")
     values = {
         "id": new_id("dep"), "org_id": org_id, "operator_code": service.operator, "service_id": service.id,
         "origin": service.stops[0], "destination": service.stops[-1], "departs_at": run.departs_at,

@@ -1,0 +1,211 @@
+"""Booking API under load: a real `karvan serve` (uvicorn) on 127.0.0.1, on SQLite and on PostgreSQL.
+
+For each database it drives the server with an open-loop httpx async client (requests sent at a fixed
+rate whatever the latency, for a bounded time) and prints achieved requests/s, p50 and p99 latency:
+
+- baseline: GET /health, the same server answering without touching the booking code
+- shipment read: GET /shipments/{id} at 200 req/s (target p99 <= 20 ms)
+- booking: POST /bookings of 1 x 20GP on one itinerary at 50 req/s (target p99 <= 50 ms); the
+  departures fill up part-way, so later requests are rejected (409) - both count
+- quote: POST /quotes at 10 req/s (the planner runs on every request)
+
+At the end it checks that no departure is overbooked and that each one's booked TEU equals the sum
+over its confirmed bookings. PostgreSQL is a throwaway server started the way the test suite does
+(tests/conftest.py's `_LocalPostgres`). Run: .venv/bin/python benchmarks/api.py [--seconds 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import _LocalPostgres  # noqa: E402  (the test suite's throwaway PostgreSQL)
+
+from karvan.network.loader import load_network  # noqa: E402
+from karvan.store.booking_models import BookingLegRow, BookingRow  # noqa: E402
+from karvan.store.db import Database  # noqa: E402
+from karvan.store.migrate import upgrade  # noqa: E402
+from karvan.store.models import Departure, OrgKind, Scope  # noqa: E402
+from karvan.tenancy import orgs  # noqa: E402
+from karvan.tenancy.principal import Principal  # noqa: E402
+
+QUOTE = {"origin": "CNXIA", "destination": "KZAAU",
+         "departure_date": (date.today() + timedelta(days=14)).isoformat(),
+         "cargo": {"container_type": "20GP", "count": 1}}
+SHIPMENT = {"reference": "bench", "parties": {"shipper": {"name": "Bench Shipper", "country": "CN"},
+                                              "consignee": {"name": "Bench Consignee", "country": "KZ"}},
+            "containers": [{"number": "CSQU3054383", "container_type": "20GP", "gross_kg": 15_000,
+                            "cargo_description": "ceramic tiles", "hs_code": "690721"}]}
+
+
+@dataclass
+class Result:
+    name: str
+    rate: float
+    sent: int
+    seconds: float
+    latencies_ms: list[float]
+    statuses: dict[int, int]
+
+    def line(self) -> str:
+        lat = sorted(self.latencies_ms)
+        p50 = statistics.median(lat)
+        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+        codes = " ".join(f"{code}x{n}" for code, n in sorted(self.statuses.items()))
+        return (f"  {self.name:<14} target {self.rate:5.0f}/s  achieved {self.sent / self.seconds:6.1f}/s  "
+                f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  [{codes}]")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def set_up(url: str) -> str:
+    """Migrate, create a shipper with a write key and one railway organisation per network operator."""
+    upgrade(url)
+    db = Database(url)
+    network = load_network(use_env=False)
+    operators = sorted(set(network.operators) | {s.operator for s in network.services.values()})
+    try:
+        with db.write_session() as session:
+            shipper = orgs.create_org(session, Principal.system(), name="bench shipper", kind=OrgKind.SHIPPER)
+            for code in operators:
+                orgs.create_org(session, Principal.system(), name=f"bench {code}", kind=OrgKind.RAILWAY,
+                                operator_codes=[code])
+            token = orgs.create_key(session, Principal.system(), shipper.id, scope=Scope.WRITE).token
+            session.commit()
+    finally:
+        db.dispose()
+    return token
+
+
+def start_server(url: str, port: int, data_dir: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "KARVAN_DATABASE_URL": url, "KARVAN_DATA_DIR": data_dir}
+    env.pop("KARVAN_NETWORK", None)
+    return subprocess.Popen([sys.executable, "-m", "karvan.cli.main", "serve", "--port", str(port),
+                             "--no-migrate"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def wait_ready(base: str) -> None:
+    async with httpx.AsyncClient(base_url=base) as client:
+        for _ in range(200):
+            try:
+                if (await client.get("/health")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the server did not answer /health within 20 s")
+
+
+async def drive(client: httpx.AsyncClient, name: str, rate: float, seconds: float, method: str, path: str,
+                body: dict[str, Any] | None = None) -> Result:
+    """Send `rate` requests per second for `seconds`, open loop; every request is awaited at the end."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    async def one() -> None:
+        start = time.perf_counter()
+        response = await client.request(method, path, json=body)
+        latencies.append((time.perf_counter() - start) * 1000)
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    count = int(rate * seconds)
+    began = time.perf_counter()
+    tasks = []
+    for i in range(count):
+        delay = began + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one()))
+    await asyncio.gather(*tasks)
+    return Result(name, rate, count, time.perf_counter() - began, latencies, statuses)
+
+
+async def scenarios(base: str, token: str, seconds: float) -> list[Result]:
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as client:
+        quote = (await client.post("/quotes", json=QUOTE)).json()
+        shipment = (await client.post("/shipments", json=SHIPMENT)).json()
+        booking = {"quote_id": quote["id"], "itinerary": 0}
+        return [
+            await drive(client, "baseline", 200, seconds, "GET", "/health"),
+            await drive(client, "shipment read", 200, seconds, "GET", f"/shipments/{shipment['id']}"),
+            await drive(client, "booking", 50, seconds, "POST", "/bookings", booking),
+            await drive(client, "quote", 10, seconds, "POST", "/quotes", QUOTE),
+        ]
+
+
+def check_capacity(url: str) -> str:
+    """No departure over capacity, and each one's booked TEU equals its confirmed bookings' TEU."""
+    db = Database(url)
+    try:
+        with db.session() as session:
+            departures = session.scalars(select(Departure)).all()
+            held = dict(session.execute(
+                select(BookingLegRow.departure_id, func.sum(BookingRow.teu))
+                .join(BookingRow, BookingRow.id == BookingLegRow.booking_id)
+                .where(BookingRow.status == "confirmed").group_by(BookingLegRow.departure_id)).all())
+    finally:
+        db.dispose()
+    over = [d.id for d in departures if d.booked_teu > d.capacity_teu]
+    mismatched = [d.id for d in departures if d.booked_teu != (held.get(d.id) or 0)]
+    if over or mismatched:
+        raise SystemExit(f"capacity check FAILED: overbooked {over}, mismatched {mismatched}")
+    return ", ".join(f"{d.service_id} {d.booked_teu}/{d.capacity_teu} TEU" for d in departures)
+
+
+def run(backend: str, url: str, data_dir: str, seconds: float) -> None:
+    token = set_up(url)
+    port = free_port()
+    server = start_server(url, port, data_dir)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        asyncio.run(wait_ready(base))
+        results = asyncio.run(scenarios(base, token, seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"{backend} (one uvicorn worker, {seconds:.0f} s per scenario)")
+    for result in results:
+        print(result.line())
+    print(f"  departures after the run: {check_capacity(url)} - none overbooked")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="duration of each scenario")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="karvan-bench-") as tmp:
+        run("SQLite", f"sqlite:///{tmp}/karvan.db", tmp, args.seconds)
+        postgres = _LocalPostgres()
+        admin_url = postgres.start()
+        try:
+            url = admin_url.replace("postgresql://", "postgresql+psycopg://")
+            run("PostgreSQL", url, tmp, args.seconds)
+        finally:
+            postgres.stop()
+
+
+if __name__ == "__main__":
+    main()
