@@ -255,3 +255,31 @@ def test_idempotency_keys_are_per_organisation(ktz: Tenant, asco: Tenant, api_ap
     assert theirs.status_code == 201
     assert theirs.json()["operator"] == "ASCO"
     assert _count(api_app) == 2
+
+
+def test_concurrent_retries_with_one_key_create_one_departure(ktz: Tenant, api_app: FastAPI) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = {"service_id": "ktz-ferry", "departs_at": "2026-05-04T08:00:00+05:00"}
+
+    def post(_: int) -> Any:
+        return ktz.client.post("/departures", json=body, headers={"Idempotency-Key": "race"})
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        responses = list(pool.map(post, range(6)))
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert _count(api_app) == 1
+
+
+def test_concurrent_writers_all_succeed(ktz: Tenant, api_app: FastAPI) -> None:
+    """SQLite write sessions queue on the busy timeout instead of failing with 'database is locked'."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def post(day: int) -> Any:
+        return _publish(ktz.client, departs_at=f"2026-05-{day:02d}T08:00:00+05:00")
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        responses = list(pool.map(post, range(1, 13)))
+    assert [r.status_code for r in responses] == [201] * 12
+    assert _count(api_app) == 12

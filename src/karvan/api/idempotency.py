@@ -10,7 +10,7 @@ Use it in a route that creates something:
         return idem.respond(session, 201, payload)   # stores the response and commits, atomically
 
 The stored response is written in the same transaction as the change, so either both exist or
-neither. A concurrent duplicate loses on the primary key and gets the winner's response. Reusing a
+neither. A concurrent duplicate waits for the first request to commit, then gets its response. Reusing a
 key with a different method, path or body is a 422 naming the `Idempotency-Key` header.
 """
 
@@ -24,6 +24,7 @@ from typing import Any
 from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,7 +65,15 @@ class Idempotency:
                             headers={"Idempotent-Replayed": "true"})
 
     def replay(self, session: Session) -> JSONResponse | None:
-        """The stored response of an earlier identical request with this key, if any."""
+        """The stored response of an earlier identical request with this key, if any.
+
+        Concurrent requests with the same key queue here until the first one commits: on PostgreSQL
+        through a transaction-scoped advisory lock on the key, on SQLite through the write session's
+        database lock. So a duplicate replays the first response instead of failing on a constraint.
+        """
+        if self.key is not None and session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                            {"k": f"{self.org_id}\n{self.key}"})
         record = self._stored(session)
         return None if record is None else self._response(record)
 
