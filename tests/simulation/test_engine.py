@@ -9,7 +9,7 @@ from sim_corridor import corridor, scenario
 
 from karvan.network.network import Network
 from karvan.simulation.data import CrossingCapacity, PortFacts, SimulationData
-from karvan.simulation.engine import CorridorModel, departure_hours
+from karvan.simulation.engine import CorridorModel
 
 
 def _run(network: Network, data: SimulationData | None = None, seed: int = 7,
@@ -33,14 +33,6 @@ def test_containers_are_conserved(network: Network) -> None:
     sent = sum(row["teu"] for row in result["delivered_monthly"]) / 2
     assert delivered == sent
     assert delivered > 0 and in_transit >= 0
-
-
-def test_weekly_timetable_gives_one_departure_per_listed_day(network: Network) -> None:
-    times = departure_hours(network.services["CN"], network, scenario(horizon_days=28))
-    assert len(times) == 28
-    assert all(0 <= t < 28 * 24 for t in times)
-    ferry = departure_hours(network.services["FERRY"], network, scenario(horizon_days=28))
-    assert len(ferry) in (12, 13)
 
 
 def test_scarce_gauge_change_creates_the_top_bottleneck() -> None:

@@ -23,23 +23,22 @@ import random
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from itertools import pairwise
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import networkx as nx
 import simpy
 from simpy.resources.resource import Request
 
-from karvan.errors import InputError
-from karvan.network.model import DwellKind, Mode, Schedule, Service
+from karvan.network.model import DwellKind, Mode, Service
 from karvan.network.network import Network
 from karvan.simulation.data import SimulationData, StormSeason
 from karvan.simulation.recorder import Level, Recorder, ResourceStat
 from karvan.simulation.routing import WATER, DwellTime, Ride, Route, route_via, section_gauge
 from karvan.simulation.sampling import poisson, sample_hours
 from karvan.simulation.scenario import Demand, Scenario
+from karvan.simulation.timetable import apply_capacity_changes, departure_hours
 
 Proc = Generator[simpy.Event, Any, None]
 Listener = Callable[[float, dict[str, Any]], None]
@@ -80,54 +79,6 @@ class Consignment:
         self.containers -= containers
         part.tracked = None
         return part
-
-
-def apply_capacity_changes(network: Network, scenario: Scenario) -> Network:
-    """The network with the scenario's service changes and added services."""
-    services = dict(network.services)
-    for change in scenario.capacity.services:
-        if change.service not in services:
-            raise InputError(f"no service {change.service!r} in the network", record=scenario.name,
-                             field="capacity.services.service", fix="use a service id of the network")
-        if change.remove:
-            del services[change.service]
-            continue
-        update: dict[str, Any] = {}
-        if change.capacity_teu is not None:
-            update["capacity_teu"] = change.capacity_teu
-        if change.departures_per_week is not None:
-            old = services[change.service].schedule
-            update["schedule"] = Schedule(departures_per_week=change.departures_per_week,
-                                          departure_time=old.departure_time)
-        services[change.service] = services[change.service].model_copy(update=update)
-    for added in scenario.capacity.add_services:
-        services[added.id] = added
-    return Network(places=network.places, links=network.links, services=services,
-                   dwells=network.dwells, operators=network.operators)
-
-
-def departure_hours(service: Service, network: Network, scenario: Scenario) -> list[float]:
-    """Departure times (hours from the scenario start, UTC) of a service within the horizon."""
-    place = network.places[service.stops[0]]
-    start = datetime.combine(scenario.start, time(0), ZoneInfo("UTC"))
-    local = start.astimezone(ZoneInfo(place.timezone))
-    offset_h = (local.utcoffset() or timedelta(0)).total_seconds() / 3600
-    schedule = service.schedule
-    clock_h = schedule.departure_time.hour + schedule.departure_time.minute / 60
-    first_h = -scenario.start.weekday() * 24.0 + clock_h - offset_h
-    end_h = scenario.horizon_days * 24.0
-    if schedule.weekdays is not None:
-        offsets = sorted(day * 24.0 for day in schedule.weekdays)
-        period_h = 168.0
-    else:
-        offsets = [0.0]
-        period_h = 168.0 / (schedule.departures_per_week or 1.0)
-    times: list[float] = []
-    base = first_h
-    while base < end_h:
-        times.extend(base + o for o in offsets if 0 <= base + o < end_h)
-        base += period_h
-    return times
 
 
 class CorridorModel:
