@@ -99,3 +99,12 @@ def test_containers_are_never_lost_and_utilisation_is_a_share(seed: int, ferry: 
         result["delivered_containers"] + result["in_transit_at_end"])
     assert all(0 <= r["utilisation"] <= 1.0001 for r in result["resources"])
     assert all(r["delay_teu_hours_per_week"] >= 0 for r in result["resources"])
+
+
+def test_a_yard_smaller_than_a_consignment_slows_but_does_not_stop_the_flow(network: Network) -> None:
+    data = SimulationData(ports=[PortFacts(place="KZAAU", berths=1, berth_hours_per_call=6, yard_teu=4,
+                                           source="estimate: t")])
+    result = _run(network, data, warmup_days=0)
+    assert result["delivered_containers"] > 0
+    assert result["created_containers"] == pytest.approx(
+        result["delivered_containers"] + result["in_transit_at_end"])

@@ -267,9 +267,10 @@ class CorridorModel:
         if service.mode in WATER and place in self.yards:
             yard, stat = self.yards[place]
             asked = self.env.now
-            yield yard.put(c.teu)
+            space_teu = min(c.teu, yard.capacity)  # a consignment bigger than the yard fills it
+            yield yard.put(space_teu)
             assert stat.level is not None
-            stat.level.change(self.env.now, c.teu)
+            stat.level.change(self.env.now, space_teu)
             self.rec.delay(self.env.now, stat, self.env.now - asked, c.teu)
         c.alight = ride.alight
         c.done = self.env.event()
@@ -365,8 +366,8 @@ class CorridorModel:
         yield self.env.timeout(hours)
         resource.release(request)
 
-    def _berth(self, place: str, teu: float, before_h: float) -> Proc:
-        """Hold a berth for one call; the call may start `before_h` hours before now (loading)."""
+    def _berth(self, place: str, teu: float) -> Proc:
+        """Wait for a berth, then hold it for one call while the ship goes on (loading is in its times)."""
         resource, call_h, stat = self.berths[place]
         asked = self.env.now
         request = resource.request()
@@ -375,19 +376,19 @@ class CorridorModel:
         if self.rec.counting(self.env.now):
             stat.used += call_h
             stat.count += 1
-        self.env.process(self._release_after(resource, request, max(call_h - before_h, 0.0)))
+        self.env.process(self._release_after(resource, request, call_h))
 
     def _vehicle(self, service: Service) -> Proc:
         stops = service.stops
         water = service.mode in WATER
-        waiting = self.queues.get((service.id, 0), ())
-        yield from self._wait_open(stops[0], sum(c.teu for c in waiting))
+        waiting_teu = sum(c.teu for c in self.queues.get((service.id, 0), ()))
+        yield from self._wait_open(stops[0], waiting_teu)
         if water and self._cancelled(service):
             self.rec.cancelled_sailings += 1
             self._mark_missed(service.id, 0)
             return
         if water and stops[0] in self.berths:
-            yield from self._berth(stops[0], 0.0, 0.0)
+            yield from self._berth(stops[0], waiting_teu)
         onboard: list[Consignment] = []
         stat = self.rec.resource(f"service:{service.id}", "service", service.name, None)
         departure = f"{service.id}-{self.scenario.start + timedelta(hours=self.env.now):%Y%m%dT%H%M}"
@@ -408,7 +409,7 @@ class CorridorModel:
             if service.mode is Mode.RAIL and b in self.crossings:
                 yield from self._token(self.crossings[b], load_teu)
             if water and b in self.berths:
-                yield from self._berth(b, load_teu, 0.0)
+                yield from self._berth(b, load_teu)
             if i in self._gauge_stops[service.id]:
                 yield from self._through_gauge_change(b, load_teu)
             load_teu -= self._unload(service, i, onboard, departure)
@@ -467,9 +468,11 @@ class CorridorModel:
             self.rec.delay(now, stat, now - missed[first], c.teu)
         if service.mode in WATER and place in self.yards:
             yard, ystat = self.yards[place]
-            yard.get(c.teu)
-            assert ystat.level is not None
-            ystat.level.change(now, -c.teu)
+            freed_teu = min(c.teu, yard.level)
+            if freed_teu > 0:
+                yard.get(freed_teu)
+                assert ystat.level is not None
+                ystat.level.change(now, -freed_teu)
 
     def _carried(self, segment: str, onboard: list[Consignment]) -> None:
         for c in onboard:
