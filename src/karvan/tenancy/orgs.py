@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -132,6 +132,8 @@ def create_key(session: Session, principal: Principal, org_id: str, *, scope: Sc
         user = session.get(User, user_id)
         if user is None or user.org_id != org_id:
             raise NotFoundError("no such user in this organisation")
+    if expires_at is not None:
+        expires_at = expires_at.astimezone(UTC)
     token = new_token()
     key = ApiKey(org_id=org_id, user_id=user_id, prefix=token.prefix, token_sha256=token.sha256,
                  scope=scope.value, label=label, expires_at=expires_at)
