@@ -62,3 +62,9 @@ def test_list_is_a_stable_cursor_with_filters(db: Database) -> None:
         hidden = list_events(session, EventFilter(containers=["TGHU7654320"]))
     assert [s.event.event_id for s in page + rest] == ["ev-1", "ev-3", "ev-5"]
     assert hidden == []
+
+
+def test_row_keys_follow_the_table_column_order() -> None:
+    from karvan.tracking.repository import _COLUMNS, to_row
+
+    assert list(to_row(LOAD, "k" * 32, "2026-11-03T06:00:00.000000Z", None)) == _COLUMNS

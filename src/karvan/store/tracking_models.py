@@ -4,11 +4,15 @@ subscriptions and the webhook outbox.
 Event times are stored as fixed-width UTC text (`2026-05-04T03:00:00.000000Z`), which sorts as time
 does on both databases and costs nothing to index; the offset the event was reported with is kept in
 `offset_minutes` so exports give the time back as it was sent.
+
+Indexes are few on purpose: every index costs on bulk import (the two identity constraints, container
+and time for tracking, shipment and time where a shipment is named). Filters on place or storage time
+scan in sequence order and stop at the page size.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from karvan.store.db import Base
@@ -21,13 +25,14 @@ class EventRow(Base):
     __table_args__ = (
         UniqueConstraint("event_id", "version"),
         Index("ix_tracking_events_container_time", "container", "event_time"),
-        Index("ix_tracking_events_shipment_time", "shipment", "event_time"),
+        Index("ix_tracking_events_shipment_time", "shipment", "event_time",
+              sqlite_where=text("shipment IS NOT NULL"), postgresql_where=text("shipment IS NOT NULL")),
     )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(160))
     version: Mapped[str] = mapped_column(String(27), default="")
-    content_key: Mapped[str] = mapped_column(String(64), unique=True)
+    content_key: Mapped[str] = mapped_column(String(32), unique=True)
     event_type: Mapped[str] = mapped_column(String(10))
     code: Mapped[str] = mapped_column(String(4))
     classifier: Mapped[str] = mapped_column(String(3))
@@ -35,7 +40,7 @@ class EventRow(Base):
     offset_minutes: Mapped[int] = mapped_column(Integer, default=0)
     container: Mapped[str | None] = mapped_column(String(11), nullable=True)
     shipment: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    locode: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
+    locode: Mapped[str | None] = mapped_column(String(5), nullable=True)
     facility: Mapped[str | None] = mapped_column(String(200), nullable=True)
     service: Mapped[str | None] = mapped_column(String(80), nullable=True)
     departure: Mapped[str | None] = mapped_column(String(100), nullable=True)
@@ -43,7 +48,7 @@ class EventRow(Base):
     operator: Mapped[str | None] = mapped_column(String(80), nullable=True)
     org_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     retracted: Mapped[bool] = mapped_column(Boolean, default=False)
-    received_at: Mapped[str] = mapped_column(String(27), index=True)
+    received_at: Mapped[str] = mapped_column(String(27))
     body: Mapped[str] = mapped_column(Text, default="{}")
     """JSON: references, routing, other identifiers, type-specific details, source format."""
 

@@ -3,7 +3,7 @@ booked itinerary of a container, and which operator runs a departure."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from karvan.store.booking_models import BookingLegRow, BookingRow, ShipmentContainerRow, ShipmentRow
@@ -35,17 +35,21 @@ def containers_of_shipment(session: Session, shipment_id: str) -> list[str]:
                              .where(ShipmentContainerRow.shipment_id == shipment_id)).scalars().all())
 
 
+_BOOKING_OF_CONTAINER = (
+    select(BookingRow.id, BookingRow.shipment_id)
+    .join(ShipmentContainerRow, ShipmentContainerRow.shipment_id == BookingRow.shipment_id)
+    .where(ShipmentContainerRow.number == bindparam("container"), BookingRow.status.not_in(_CANCELLED))
+    .order_by(BookingRow.created_at.desc()).limit(1))
+_LEGS = select(BookingLegRow).where(BookingLegRow.booking_id == bindparam("booking")) \
+    .order_by(BookingLegRow.position)
+
+
 def container_plan(session: Session, container: str) -> Plan | None:
     """The legs of the newest live booking whose shipment carries the container."""
-    booking = session.execute(
-        select(BookingRow.id, BookingRow.shipment_id).join(
-            ShipmentContainerRow, ShipmentContainerRow.shipment_id == BookingRow.shipment_id)
-        .where(ShipmentContainerRow.number == container, BookingRow.status.not_in(_CANCELLED))
-        .order_by(BookingRow.created_at.desc()).limit(1)).first()
+    booking = session.execute(_BOOKING_OF_CONTAINER, {"container": container}).first()
     if booking is None:
         return None
-    legs = session.execute(select(BookingLegRow).where(BookingLegRow.booking_id == booking[0])
-                           .order_by(BookingLegRow.position)).scalars().all()
+    legs = session.execute(_LEGS, {"booking": booking[0]}).scalars().all()
     planned = tuple(PlannedLeg(leg.origin, leg.destination, leg.departs_at, leg.arrives_at, leg.service_id)
                     for leg in legs)
     return Plan(planned, booking=booking[0], shipment=booking[1]) if planned else None

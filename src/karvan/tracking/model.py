@@ -97,7 +97,7 @@ class ContainerEvent:
 
 def utc_text(moment: datetime) -> str:
     """Fixed-width UTC text (microseconds, 'Z'): sorts as time does, in SQL and in Python."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_time(text: str) -> datetime:

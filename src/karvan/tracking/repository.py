@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Select, or_, select
+from sqlalchemy import Connection, Select, bindparam, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,10 @@ def _offset_minutes(moment: datetime) -> int:
     return int(offset.total_seconds() // 60)
 
 
-def to_row(event: ContainerEvent, key: str, received_at: str, org_id: str | None) -> dict[str, Any]:
+def _body(event: ContainerEvent) -> str:
+    if not (event.references or event.routing.originator or event.routing.forwarders or event.identifiers
+            or event.details):
+        return _PLAIN_BODIES.get(event.source_format) or json.dumps({"format": event.source_format})
     body: dict[str, Any] = {"format": event.source_format}
     if event.references:
         body["references"] = [list(r) for r in event.references]
@@ -55,6 +58,16 @@ def to_row(event: ContainerEvent, key: str, received_at: str, org_id: str | None
         body["identifiers"] = list(event.identifiers)
     if event.details:
         body["details"] = event.details
+    return json.dumps(body, separators=(",", ":"))
+
+
+_PLAIN_BODIES = {f: json.dumps({"format": f}, separators=(",", ":"))
+                 for f in ("karvan", "csv", "dcsa", "epcis")}
+_PLAIN_FORMATS = {text: {"format": f} for f, text in _PLAIN_BODIES.items()}
+
+
+def to_row(event: ContainerEvent, key: str, received_at: str, org_id: str | None) -> dict[str, Any]:
+    """The table row; its keys are in the table's column order (the SQLite fast path relies on it)."""
     return {
         "event_id": event.event_id or derived_event_id(key), "version": version_text(event),
         "content_key": key, "event_type": event.event_type.value, "code": event.code,
@@ -63,17 +76,17 @@ def to_row(event: ContainerEvent, key: str, received_at: str, org_id: str | None
         "shipment": event.shipment, "locode": event.locode, "facility": event.facility,
         "service": event.service, "departure": event.departure, "mode": event.mode,
         "operator": event.operator, "org_id": org_id, "retracted": event.retracted,
-        "received_at": received_at, "body": json.dumps(body, separators=(",", ":")),
+        "received_at": received_at, "body": _body(event),
     }
 
 
 def _time(text: str, offset_minutes: int = 0) -> datetime:
-    moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    moment = datetime.fromisoformat(text)
     return moment.astimezone(timezone(timedelta(minutes=offset_minutes))) if offset_minutes else moment
 
 
 def from_row(row: Any) -> StoredEvent:
-    body = json.loads(row.body)
+    body = _PLAIN_FORMATS.get(row.body) or json.loads(row.body)
     routing = body.get("routing") or [None, []]
     event = ContainerEvent(
         event_id=row.event_id, event_type=EventType(row.event_type), code=row.code,
@@ -109,18 +122,44 @@ def store_events(conn: Connection | Session, events: Iterable[ContainerEvent], *
             continue
         identities.add(identity)
         batch[key] = (event, row)
-    statement = _insert(conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name)
+    connection = conn.connection() if isinstance(conn, Session) else conn
     rows = [row for _, row in batch.values()]
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start:start + _CHUNK]
-        inserted = conn.execute(statement, chunk).all()
-        result.duplicates += len(chunk) - len(inserted)
-        for seq, key in inserted:
-            event, row = batch[key]
-            stored_event = event if event.event_id else replace(event, event_id=row["event_id"])
-            result.accepted.append(StoredEvent(seq, stored_event, received_at, org_id))
+    inserted = _insert_sqlite(connection, rows) if connection.dialect.name == "sqlite" else \
+        _insert_returning(connection, rows)
+    result.duplicates += len(rows) - len(inserted)
+    for seq, key in inserted:
+        event, row = batch[key]
+        stored_event = event if event.event_id else replace(event, event_id=row["event_id"])
+        result.accepted.append(StoredEvent(seq, stored_event, received_at, org_id))
     result.accepted.sort(key=lambda s: s.seq)
     return result
+
+
+def _insert_returning(connection: Connection, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    statement = _insert(connection.dialect.name)
+    inserted: list[tuple[int, str]] = []
+    for start in range(0, len(rows), _CHUNK):
+        inserted += [(seq, key) for seq, key in connection.execute(statement, rows[start:start + _CHUNK])]
+    return inserted
+
+
+_COLUMNS = [c.name for c in EVENTS.columns if c.name != "seq"]
+_SQLITE_INSERT = (f"INSERT OR IGNORE INTO tracking_events ({', '.join(_COLUMNS)}) "
+                  f"VALUES ({', '.join('?' * len(_COLUMNS))})")
+
+
+def _insert_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """SQLite: a plain executemany, then the new rows by sequence number.
+
+    Writers hold SQLite's write lock from their first statement (`BEGIN IMMEDIATE`, see
+    `karvan.store.db`), so every row above the highest sequence seen first is this batch's.
+    """
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM tracking_events")
+    before = cursor.fetchone()[0]
+    cursor.executemany(_SQLITE_INSERT, [tuple(row.values()) for row in rows])  # to_row keeps _COLUMNS order
+    cursor.execute("SELECT seq, content_key FROM tracking_events WHERE seq > ?", (before,))
+    return [(seq, key) for seq, key in cursor.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -163,10 +202,12 @@ def list_events(conn: Connection | Session, where: EventFilter, *, after_seq: in
     return [from_row(r) for r in rows]
 
 
+_BY_CONTAINER = select(EVENTS).where(EVENTS.c.container == bindparam("container")) \
+    .order_by(EVENTS.c.event_time, EVENTS.c.seq)
+
+
 def container_events(conn: Connection | Session, container: str) -> list[StoredEvent]:
-    rows = conn.execute(select(EVENTS).where(EVENTS.c.container == container)
-                        .order_by(EVENTS.c.event_time, EVENTS.c.seq)).all()
-    return [from_row(r) for r in rows]
+    return [from_row(r) for r in conn.execute(_BY_CONTAINER, {"container": container}).all()]
 
 
 def shipment_events(conn: Connection | Session, shipment: str,

@@ -91,7 +91,8 @@ def deliver_due(db: Database, client: httpx.Client, *, now: datetime | None = No
                 delivered += 1 if outcome is None else 0
             else:
                 delivery.last_error = outcome
-                delivery.next_attempt_at = utc_text(datetime.now(UTC) + backoff(delivery.attempts, backoff_base_s))
+                retry_at = datetime.now(UTC) + backoff(delivery.attempts, backoff_base_s)
+                delivery.next_attempt_at = utc_text(retry_at)
             session.commit()
     return delivered
 

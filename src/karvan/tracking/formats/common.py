@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from karvan import iso6346
@@ -46,7 +47,16 @@ def optional_time(raw: dict[str, Any], key: str) -> datetime | None:
 
 def container_number(value: str, field: str) -> str:
     """Decision (docs/tracking.md): a container number with a wrong ISO 6346 check digit is refused."""
+    checked = _checked_number(value)
+    if isinstance(checked, InputError):
+        raise FieldError(field, checked.detail + (f" ({checked.fix})" if checked.fix else ""))
+    return checked
+
+
+@lru_cache(maxsize=65_536)
+def _checked_number(value: str) -> str | InputError:
+    """Bulk imports name the same containers over and over: check each number once."""
     try:
-        return iso6346.validate(value, field=field)
+        return iso6346.validate(value)
     except InputError as error:
-        raise FieldError(field, error.detail + (f" ({error.fix})" if error.fix else "")) from None
+        return error

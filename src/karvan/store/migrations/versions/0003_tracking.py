@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("event_id", sa.String(160), nullable=False),
         sa.Column("version", sa.String(27), nullable=False),
-        sa.Column("content_key", sa.String(64), nullable=False),
+        sa.Column("content_key", sa.String(32), nullable=False),
         sa.Column("event_type", sa.String(10), nullable=False),
         sa.Column("code", sa.String(4), nullable=False),
         sa.Column("classifier", sa.String(3), nullable=False),
@@ -47,9 +47,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("event_id", "version", name=op.f("uq_tracking_events_event_id")),
     )
     op.create_index("ix_tracking_events_container_time", "tracking_events", ["container", "event_time"])
-    op.create_index("ix_tracking_events_shipment_time", "tracking_events", ["shipment", "event_time"])
-    op.create_index(op.f("ix_tracking_events_locode"), "tracking_events", ["locode"])
-    op.create_index(op.f("ix_tracking_events_received_at"), "tracking_events", ["received_at"])
+    op.create_index("ix_tracking_events_shipment_time", "tracking_events", ["shipment", "event_time"],
+                    sqlite_where=sa.text("shipment IS NOT NULL"), postgresql_where=sa.text("shipment IS NOT NULL"))
     op.create_table(
         "webhook_subscriptions",
         sa.Column("id", sa.String(40), nullable=False),

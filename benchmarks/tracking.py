@@ -1,0 +1,190 @@
+"""Tracking throughput: bulk import through the CLI, HTTP ingestion, container status reads.
+
+    .venv/bin/python benchmarks/tracking.py [--events 1000000] [--http-events 100000] [--batch 5000]
+
+Figures printed (targets in brackets):
+- `karvan events import` of a CSV file on SQLite, events/s end to end, CLI start-up included [>= 20,000];
+- ceiling measured in the same run: the same rows `executemany`d into a bare SQLite table (no index,
+  no parsing, no validation), and the ratio of the two;
+- `POST /events` to a uvicorn server on 127.0.0.1 in batches, events/s [>= 5,000];
+- container status read (`karvan.tracking.service.track`) with all events stored: p50 and p99 [<= 10 ms].
+The machine's load average is printed too: on a shared machine every figure moves with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import httpx
+
+from karvan import iso6346
+from karvan.network.loader import load_network
+from karvan.store.db import Database
+from karvan.store.models import OrgKind, Scope
+from karvan.tenancy import orgs
+from karvan.tenancy.principal import Principal
+from karvan.tracking import service
+
+PLACES = ("CNXIA", "KZDOS", "KZAAU", "AZALA", "GEGAR", "GETBS", "GEPTI", "TRKSY")
+MOVES = (("EQUIPMENT", "GTIN"), ("EQUIPMENT", "LOAD"), ("TRANSPORT", "DEPA"), ("TRANSPORT", "ARRI"),
+         ("EQUIPMENT", "DISC"))
+EVENTS_PER_CONTAINER = 20
+KARVAN = [sys.executable, "-m", "karvan.cli.main"]
+
+
+def containers(count: int, prefix: str = "KRVU") -> list[str]:
+    return [f"{prefix}{i:06d}{iso6346.check_digit(f'{prefix}{i:06d}')}" for i in range(count)]
+
+
+def journey_rows(count: int, prefix: str, start: int = 0) -> list[list[str]]:
+    """`count` events: containers each moving along the corridor, an event every six hours."""
+    numbers = containers(max(count // EVENTS_PER_CONTAINER, 1), prefix)
+    t0 = datetime(2026, 1, 1, tzinfo=timezone_offset(5))
+    rows = []
+    for i in range(start, start + count):
+        container = numbers[i % len(numbers)]
+        step = i // len(numbers)
+        kind, code = MOVES[step % len(MOVES)]
+        moment = t0 + timedelta(hours=6 * step, seconds=i % len(numbers))
+        rows.append([f"{prefix}-{i}", kind, code, "ACT", moment.isoformat(), container,
+                     PLACES[step // len(MOVES) % len(PLACES)]])
+    return rows
+
+
+def timezone_offset(hours: int) -> timezone:
+    return timezone(timedelta(hours=hours))
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+
+
+def bench_cli(workdir: Path, count: int) -> tuple[float, float, str]:
+    path = workdir / "events.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["event_id", "type", "code", "classifier", "time", "container", "locode"])
+        writer.writerows(journey_rows(count, "KRVU"))
+    env = {**os.environ, "KARVAN_DATA_DIR": str(workdir / "data")}
+    env.pop("KARVAN_DATABASE_URL", None)
+    subprocess.run([*KARVAN, "events", "--help"], env=env, check=True, capture_output=True)  # warm caches
+    started = time.perf_counter()
+    done = subprocess.run([*KARVAN, "events", "import", str(path)], env=env, check=True,
+                          capture_output=True, text=True)
+    import_s = time.perf_counter() - started
+    print(f"  {done.stdout.strip()}")
+    ceiling_db = workdir / "bare.db"
+    started = time.perf_counter()
+    with path.open(newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        connection = sqlite3.connect(ceiling_db)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute(f"CREATE TABLE events ({', '.join(header)})")
+        connection.executemany(f"INSERT INTO events VALUES ({', '.join('?' * len(header))})", reader)
+        connection.commit()
+        connection.close()
+    ceiling_s = time.perf_counter() - started
+    return import_s, ceiling_s, f"sqlite:///{workdir / 'data' / 'karvan.db'}"
+
+
+def bench_reads(url: str, count: int, samples: int = 2000) -> list[float]:
+    db = Database(url)
+    network = load_network()
+    numbers = containers(max(count // EVENTS_PER_CONTAINER, 1), "KRVU")
+    rng = random.Random(7)
+    timings = []
+    with db.session() as session:
+        service.track(session, numbers[0], Principal.system(), network)
+        for number in rng.sample(numbers, min(samples, len(numbers))):
+            started = time.perf_counter()
+            service.track(session, number, Principal.system(), network)
+            timings.append((time.perf_counter() - started) * 1000)
+    db.dispose()
+    return timings
+
+
+def bench_http(url: str, count: int, batch: int) -> float:
+    db = Database(url)
+    with db.write_session() as session:
+        org = orgs.create_org(session, Principal.system(), kind=OrgKind.CORRIDOR_ADMIN,
+                              name=f"bench-{time.time_ns()}")
+        key = orgs.create_key(session, Principal.system(), org.id, scope=Scope.WRITE).token
+        session.commit()
+    db.dispose()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "karvan.api.app:create_app",
+                               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                              env={**os.environ, "KARVAN_DATABASE_URL": url})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        fields = ("eventId", "type", "code", "classifier", "time", "container", "locode")
+        bodies = [json.dumps({"events": [dict(zip(fields, row, strict=True))
+                                         for row in journey_rows(batch, "HTPU", start)]})
+                  for start in range(0, count, batch)]
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+            client.post("/events", content=bodies[0]).raise_for_status()  # warm-up: loads the network
+            started = time.perf_counter()
+            for body in bodies[1:]:
+                client.post("/events", content=body).raise_for_status()
+            return (count - batch) / (time.perf_counter() - started)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--http-events", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=5_000)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="karvan-bench-"))
+    try:
+        print(f"tracking benchmark, {load()}")
+        import_s, ceiling_s, url = bench_cli(workdir, args.events)
+        import_rate, ceiling_rate = args.events / import_s, args.events / ceiling_s
+        print(f"CLI import:   {args.events:,} events in {import_s:.1f} s = {import_rate:,.0f} events/s "
+              "(target >= 20,000)")
+        print(f"ceiling:      bare SQLite executemany of the same rows: {ceiling_rate:,.0f} rows/s; "
+              f"import / ceiling = {import_rate / ceiling_rate:.3f}")
+        timings = bench_reads(url, args.events)
+        p99 = statistics.quantiles(timings, n=100)[98]
+        print(f"status read:  {len(timings)} containers with {args.events:,} events stored: "
+              f"p50 {statistics.median(timings):.2f} ms, p99 {p99:.2f} ms (target <= 10 ms)")
+        rate = bench_http(url, args.http_events, args.batch)
+        print(f"HTTP ingest:  {args.http_events:,} events in batches of {args.batch:,}: {rate:,.0f} events/s "
+              "(target >= 5,000)")
+        print(f"after: {load()}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
