@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sim_corridor import corridor, scenario
 
+from karvan.errors import InputError
 from karvan.network.network import Network
 from karvan.simulation.data import CrossingCapacity, PortFacts, SimulationData
 from karvan.simulation.engine import CorridorModel
@@ -108,3 +109,12 @@ def test_a_yard_smaller_than_a_consignment_slows_but_does_not_stop_the_flow(netw
     assert result["delivered_containers"] > 0
     assert result["created_containers"] == pytest.approx(
         result["delivered_containers"] + result["in_transit_at_end"])
+
+
+def test_unknown_places_are_refused_naming_the_field(network: Network) -> None:
+    with pytest.raises(InputError) as info:
+        _run(network, disruptions=[{"kind": "closure", "place": "KZXXX", "start_day": 1, "days": 2}])
+    assert info.value.field == "disruptions.0.place"
+    with pytest.raises(InputError) as info:
+        _run(network, demand=[{"origin": "CNXIA", "destination": "DEDUI", "containers_per_week": 1}])
+    assert info.value.field == "demand.0.destination"

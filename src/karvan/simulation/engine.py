@@ -4,9 +4,9 @@ Containers arrive in daily consignments per origin-destination and follow their 
 `routing`). Every scheduled departure is a vehicle process: it leaves its first stop at the timetable
 time (unless a storm cancels a sailing or the place is closed), loads waiting consignments first
 come first served up to its TEU capacity (splitting a consignment when only part fits), runs each leg
-with a lognormal run time, and at each later stop waits out border and customs dwells, then unloads
-and loads. Only services that some route rides are simulated (the track other trains use is in the data
-file's `background_trains_per_day`). Capacity that the network records do not carry comes from the
+with a lognormal run time, and at each later stop unloads and loads (a through service's border stops
+are inside its run times, as in the planner). Only services that some route rides are simulated
+(the track other trains use is in the data file's `background_trains_per_day`). Capacity that the network records do not carry comes from the
 simulation data file:
 
 - rail links: at most `trains_per_day` trains enter a link per day (a headway of 24 h / free trains);
@@ -31,6 +31,7 @@ import networkx as nx
 import simpy
 from simpy.resources.resource import Request
 
+from karvan.errors import InputError
 from karvan.network.model import DwellKind, Mode, Service
 from karvan.network.network import Network
 from karvan.simulation.data import SimulationData, StormSeason
@@ -91,6 +92,7 @@ class CorridorModel:
         self.rng = random.Random(seed)
         self.env = env or simpy.Environment()
         self.rec = Recorder(scenario.start, scenario.horizon_days, scenario.warmup_days)
+        self._check_places(scenario)
         self.routes: list[Route] = [self._route(d) for d in scenario.demand]
         self.queues: dict[tuple[str, int], deque[Consignment]] = {}
         self.missed: dict[tuple[str, int], list[float]] = {}
@@ -112,6 +114,20 @@ class CorridorModel:
                 if service.mode is Mode.RAIL and service.stops[i] in self.gauge_places
                 and section_gauge(self.network, service, i - 1) != section_gauge(self.network, service, i))
             for service in self.network.services.values()}
+
+    def _check_places(self, scenario: Scenario) -> None:
+        """Every place the scenario names must be in the network (a typo would otherwise do nothing)."""
+        named = [(f"demand.{i}.{key}", code) for i, d in enumerate(scenario.demand)
+                 for key, code in (("origin", d.origin), ("destination", d.destination),
+                                   *(("via", v) for v in d.via))]
+        named += [(f"disruptions.{i}.place", d.place) for i, d in enumerate(scenario.disruptions)
+                  if d.kind == "closure"]
+        named += [(f"capacity.facilities.{i}.place", f.place)
+                  for i, f in enumerate(scenario.capacity.facilities)]
+        for field, code in named:
+            if code not in self.network.places:
+                raise InputError(f"{code!r} is not a place of the network", record=scenario.name, field=field,
+                                 fix="use a network place code (see 'karvan places search')")
 
     def _route(self, demand: Demand) -> Route:
         if self.scenario.routing == "planner":
