@@ -6,8 +6,8 @@ time (unless a storm cancels a sailing or the place is closed), loads waiting co
 come first served up to its TEU capacity (splitting a consignment when only part fits), runs each leg
 with a lognormal run time, and at each later stop unloads and loads (a through service's border stops
 are inside its run times, as in the planner). Only services that some route rides are simulated
-(the track other trains use is in the data file's `background_trains_per_day`). Capacity that the network records do not carry comes from the
-simulation data file:
+(the track other trains use is in the data file's `background_trains_per_day`). Capacity that the
+network records do not carry comes from the simulation data file:
 
 - rail links: at most `trains_per_day` trains enter a link per day (a headway of 24 h / free trains);
 - border crossings: at most `trains_per_day` trains pass a crossing station per day;
