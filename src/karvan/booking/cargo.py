@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from karvan import iso6346
+from karvan.errors import InputError
 from karvan.network.model import ContainerType
 
 MAX_GROSS_KG = 30_480
@@ -58,7 +59,10 @@ class Container(BaseModel):
     @field_validator("number")
     @classmethod
     def _iso6346(cls, number: str) -> str:
-        return iso6346.validate(number, field="number")
+        try:
+            return iso6346.validate(number)
+        except InputError as error:  # re-raised plainly: the API names the field itself
+            raise ValueError(f"{error.detail} ({error.fix})") from None
 
     @field_validator("hs_code")
     @classmethod
