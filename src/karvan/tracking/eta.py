@@ -90,6 +90,8 @@ def walk(plan: Plan, last: ContainerEvent | None, network: Network | None, now: 
         return last.event_time, missed
     if phase == "running" and last is not None:
         ready = last.event_time + timedelta(hours=_run_hours(plan.legs[index], network, quantile))
+        if index == len(plan.legs) - 1:
+            return ready, missed
         ready += _dwell(plan.legs[index].destination, network, quantile)
         index += 1
     else:
