@@ -1,6 +1,7 @@
 """The live feed posts valid Karvan JSON events, in time order, paced, to a local HTTP server."""
 
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -84,3 +85,12 @@ def test_karvan_api_accepts_the_feed(tenant: Any) -> None:
     stored = admin.client.get("/events", params={"limit": 100})
     assert stored.status_code == 200, stored.text
     assert sent == 60 and "KRVU" in stored.text
+
+
+def test_unreachable_api_is_an_input_error() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(InputError) as info:
+        run_feed(SCENARIO, f"http://127.0.0.1:{port}", "k", speed=1e9, max_events=3, sleep=lambda _: None)
+    assert info.value.field == "feed"

@@ -74,7 +74,11 @@ def to_karvan_event(fields: dict[str, Any], at: datetime, simulated: datetime, s
 
 
 def _post(client: httpx.Client, url: str, batch: list[dict[str, Any]]) -> None:
-    response = client.post(url, json={"events": batch})
+    try:
+        response = client.post(url, json={"events": batch})
+    except httpx.HTTPError as error:
+        raise InputError(f"cannot reach {url}: {error}", field="feed",
+                         fix="give the base URL of a running Karvan API, e.g. http://127.0.0.1:8000") from None
     if response.status_code >= 400:
         try:
             detail = response.json().get("detail") or response.text
