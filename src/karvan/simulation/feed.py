@@ -78,7 +78,8 @@ def _post(client: httpx.Client, url: str, batch: list[dict[str, Any]]) -> None:
         response = client.post(url, json={"events": batch})
     except httpx.HTTPError as error:
         raise InputError(f"cannot reach {url}: {error}", field="feed",
-                         fix="give the base URL of a running Karvan API, e.g. http://127.0.0.1:8000") from None
+                         fix="give the base URL of a running Karvan API, e.g. http://127.0.0.1:8000"
+                         ) from None
     if response.status_code >= 400:
         try:
             detail = response.json().get("detail") or response.text
