@@ -47,6 +47,28 @@ def test_phone_width_has_a_menu_button(page: Page, web_server: WebServer) -> Non
     menu.click()
     expect(page.get_by_role("navigation", name="Pages").get_by_role("link", name="Plan")).to_be_visible()
     screenshot(page, "network-phone")
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="Plan").click()
+    expect(page.get_by_label("From")).to_be_visible()
+    screenshot(page, "plan-phone")
+
+
+def test_sign_in_and_navigate_with_the_keyboard_only(page: Page, web_server: WebServer) -> None:
+    page.goto("/")
+    expect(page.get_by_label("API key")).to_be_focused()
+    page.keyboard.type(web_server.keys["shipper"])
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    # Focus moves to the page shown (Plan for a shipper): its first field is one Tab away.
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("From")).to_be_focused()
+    # Back through the header: the sign-out button, then the last menu entry.
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("button", name="Sign out")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    menu = page.get_by_role("navigation", name="Pages")
+    expect(menu.get_by_role("link", name="Analyse")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{web_server.url}/#/analyse")
 
 
 def test_plan_lists_pareto_itineraries_and_compares_corridors(page: Page, web_server: WebServer) -> None:

@@ -12,7 +12,7 @@ export default {
     const submit = h('button', { type: 'submit' }, 'Sign in');
     const form = h('form', { class: 'card signin', novalidate: true },
       h('h1', {}, 'Sign in to Karvan'),
-      h('p', {}, 'Use the API key your organisation was given (', h('code', {}, 'karvan orgs key create'), ').'),
+      h('p', {}, 'Use the API key your organisation was given (an administrator issues one with ', h('code', {}, 'karvan admin create-key ORG --scope write'), ').'),
       field('API key', key),
       h('div', { class: 'check' }, remember, h('label', { for: 'remember' }, 'Remember on this device')),
       submit);
