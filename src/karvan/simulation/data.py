@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from karvan.errors import InputError
 from karvan.network.model import ServiceKind, Source
+from karvan.network.network import Network
 
 DEFAULT_DATA = Path(__file__).with_name("corridor.yaml")
 
@@ -66,6 +67,19 @@ class SimulationData(_Fact):
     crossings: tuple[CrossingCapacity, ...] = ()
     ports: tuple[PortFacts, ...] = ()
     storms: tuple[StormSeason, ...] = ()
+
+    def unknown_references(self, network: Network) -> list[str]:
+        """Links, places and services named here that `network` lacks.
+
+        The engine ignores such facts (so one data file serves cut-down test networks too); this says
+        which, so that a renamed network record cannot silently drop a capacity limit.
+        """
+        missing = [f"lines: link {line.link}" for line in self.lines if line.link not in network.links]
+        missing += [f"crossings: place {c.place}" for c in self.crossings if c.place not in network.places]
+        missing += [f"ports: place {p.place}" for p in self.ports if p.place not in network.places]
+        missing += [f"storms: service {s}" for storm in self.storms for s in storm.services
+                    if s not in network.services]
+        return missing
 
 
 def load_simulation_data(path: Path | str | None = None) -> SimulationData:
