@@ -86,3 +86,30 @@ def test_one_json_access_line_per_request_with_the_organisation(
     ]
     assert lines[0]["org"] == org.org_id and lines[1]["org"] is None
     assert all(line["duration_ms"] >= 0 for line in lines)
+
+
+PLATFORM_PATHS = r"^/(orgs|departures)"
+
+
+def test_platform_endpoints_never_fail_with_a_server_error(
+    api_app: FastAPI, tenant: Callable[..., Tenant]
+) -> None:
+    """Whatever schemathesis generates from our OpenAPI document: no 5xx, and documented responses."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import response_schema_conformance
+
+    headers = {"Authorization": f"Bearer {tenant('corridor_admin', scope='admin').key}"}
+    schema = schemathesis.openapi.from_asgi("/openapi.json", api_app).include(path_regex=PLATFORM_PATHS)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 12
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        def exercise(case: schemathesis.Case) -> None:
+            case.call_and_validate(headers=headers, checks=[not_a_server_error, response_schema_conformance])
+
+        exercise()
