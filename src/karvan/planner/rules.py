@@ -127,7 +127,12 @@ class Rules:
         self.reefer = request.cargo.container_type.is_reefer
         avoid = set(request.avoid_countries)
         self.blocked_places = frozenset(c for c, p in network.places.items() if p.country in avoid)
-        self.usable = tuple(self.refusal(line.service) is None for line in self.lines)
+        self.usable_key = ("usable", request.modes, request.dangerous_goods, request.cargo, request.weight_kg)
+        usable = self.scratch.get(self.usable_key)
+        if usable is None:
+            usable = self.scratch[self.usable_key] = tuple(
+                self.refusal(line.service) is None for line in self.lines)
+        self.usable: tuple[bool, ...] = usable
         self.section_cost_cents, self.section_emissions, self.section_co2_g = self._sections()
         arrivals = self.scratch.get("arrivals")
         if arrivals is None:
@@ -147,7 +152,9 @@ class Rules:
         costs, emissions = [], []
         for line in self.lines:
             tariff = tariff_usd(line.service, container) or 0.0
-            costs.append(tuple(round(tariff * 100 * s.distance_km / line.total_km) for s in line.sections))
+            shares = [s.distance_km / line.total_km if line.total_km else 1 / len(line.sections)
+                      for s in line.sections]
+            costs.append(tuple(round(tariff * 100 * share) for share in shares))
             category = self.category(line)
             emissions.append(tuple(
                 leg_emissions(self.factors, category, s.countries, s.distance_km, self.payload_t)

@@ -17,8 +17,9 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from karvan.planner.patterns import Ride
 from karvan.planner.rules import Arrival, Rules
@@ -82,6 +83,30 @@ def lower_bounds(rules: Rules) -> dict[str, tuple[float, float, float]]:
     return {p: (t, per_criterion[1][p], per_criterion[2][p]) for p, t in per_criterion[0].items()}
 
 
+_CACHE_ENTRIES = 512
+T = TypeVar("T")
+
+
+def _cached(rules: Rules, key: Hashable, make: Callable[[], T]) -> T:
+    """Per-network memo of figures that many queries share (bounds per destination, boarding lists)."""
+    memo: dict[Hashable, Any] = rules.scratch.setdefault("search", {})
+    if key not in memo:
+        if len(memo) >= _CACHE_ENTRIES:
+            memo.clear()
+        memo[key] = make()
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _boards_at(rules: Rules) -> dict[str, list[tuple[int, int]]]:
+    """(service, stop index) pairs where the cargo may board, by place."""
+    boards: dict[str, list[tuple[int, int]]] = {}
+    for line in rules.lines:
+        if rules.usable[line.index]:
+            for i, stop in enumerate(line.stops[:-1]):
+                boards.setdefault(stop, []).append((line.index, i))
+    return boards
+
+
 class _Search:
     def __init__(self, rules: Rules, marks: Marks) -> None:
         self.rules = rules
@@ -90,16 +115,13 @@ class _Search:
         self.marks = marks
         self.limit = rules.request.max_transshipments
         self.deadline = rules.arrive_before_s
-        self.bounds = lower_bounds(rules)
+        self.bounds = _cached(rules, ("bounds", self.dest, rules.usable_key, rules.request.avoid_countries,
+                                      rules.payload_t, id(rules.factors)), lambda: lower_bounds(rules))
         self.bags: dict[Hashable, list[Label]] = {}
         self.found: list[Label] = []
         self.heap: list[tuple[float, int, Label]] = []
         self.counter = itertools.count()
-        self.boards_at: dict[str, list[tuple[int, int]]] = {}
-        for line in rules.lines:
-            if rules.usable[line.index]:
-                for i, stop in enumerate(line.stops[:-1]):
-                    self.boards_at.setdefault(stop, []).append((line.index, i))
+        self.boards_at = _cached(rules, ("boards", rules.usable_key), lambda: _boards_at(rules))
 
     def _place(self, label: Label) -> str:
         return self.origin if label.line < 0 else self.rules.lines[label.line].stops[label.stop]

@@ -32,21 +32,30 @@ class Calendar:
         naive = datetime.combine(day, self._schedule.departure_time) + timedelta(seconds=offset_s)
         return int(naive.replace(tzinfo=self._tz).timestamp())
 
+    def _local_run(self, day: date, offsets_s: list[float]) -> list[int]:
+        """`_local` for many offsets from one day: plain arithmetic unless the UTC offset changes."""
+        if not offsets_s:
+            return []
+        first, last = self._local(day, offsets_s[0]), self._local(day, offsets_s[-1])
+        if last - first == round(offsets_s[-1] - offsets_s[0]):
+            return [first + round(o - offsets_s[0]) for o in offsets_s]
+        return [self._local(day, o) for o in offsets_s]
+
     def _generate(self, week: int) -> list[int]:
         """Departures in UTC week `week` (counted from the anchor), generated from nearby local weeks."""
         low = _ANCHOR_EPOCH + week * WEEK_S
         high = low + WEEK_S
         found: list[int] = []
         if self._schedule.weekdays is not None:
-            for local_week in (week - 1, week, week + 1):
-                monday = _ANCHOR + timedelta(days=7 * local_week)
-                found += [self._local(monday + timedelta(days=d)) for d in self._schedule.weekdays]
+            monday = _ANCHOR + timedelta(days=7 * (week - 1))
+            found += self._local_run(monday, [86_400.0 * (7 * w + d) for w in range(3)
+                                              for d in sorted(self._schedule.weekdays)])
         else:
             assert self._schedule.departures_per_week is not None
             interval_s = WEEK_S / self._schedule.departures_per_week
             first = math.floor((week - 1) * WEEK_S / interval_s)
             last = math.ceil((week + 2) * WEEK_S / interval_s)
-            found += [self._local(_ANCHOR, k * interval_s) for k in range(first, last + 1)]
+            found += self._local_run(_ANCHOR, [k * interval_s for k in range(first, last + 1)])
         return sorted({t for t in found if low <= t < high})
 
     def _week(self, week: int) -> list[int]:
