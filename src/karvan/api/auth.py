@@ -7,7 +7,7 @@ routes and stay public). In a route, ask for the caller with
     principal: Principal = Depends(get_principal)            # any valid key
     principal: Principal = Depends(require_scope("write"))   # a key with write (or admin) scope
 
-FastAPI caches `get_principal` per request, so the key is checked once.
+The key is checked once per request (the guard keeps the principal on `request.state`).
 """
 
 from __future__ import annotations
@@ -32,11 +32,15 @@ _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: 
 def get_principal(request: Request,
                   credentials: HTTPAuthorizationCredentials | None = Security(_bearer),
                   db: Database = Depends(get_db)) -> Principal:
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is not None:  # already checked by the app-wide guard
+        return known
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticatedError("missing API key; send 'Authorization: Bearer <key>'")
     with db.session() as session:
         principal = authenticate(session, credentials.credentials)
     request.state.org_id = principal.org_id
+    request.state.principal = principal
     return principal
 
 
