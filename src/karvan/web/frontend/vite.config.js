@@ -30,8 +30,14 @@ export function sourceHash() {
   return hash.digest('hex');
 }
 
+/** `npm run dev` serves the source and passes API calls to a running `karvan serve` ($KARVAN_API). */
+const API = process.env.KARVAN_API || 'http://127.0.0.1:8000';
+const API_PATHS = ['/orgs', '/network', '/plan', '/quotes', '/shipments', '/bookings', '/track', '/stream',
+  '/events', '/departures', '/analytics', '/web-config.json'];
+
 export default defineConfig({
   base: '/',
+  server: { proxy: Object.fromEntries(API_PATHS.map((path) => [path, API])) },
   build: {
     outDir: '../static',
     emptyOutDir: true,
