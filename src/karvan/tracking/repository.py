@@ -63,7 +63,7 @@ def _body(event: ContainerEvent) -> str:
 
 _PLAIN_BODIES = {f: json.dumps({"format": f}, separators=(",", ":"))
                  for f in ("karvan", "csv", "dcsa", "epcis")}
-_PLAIN_FORMATS = {text: {"format": f} for f, text in _PLAIN_BODIES.items()}
+_PLAIN_FORMATS: dict[str, dict[str, Any]] = {text: {"format": f} for f, text in _PLAIN_BODIES.items()}
 
 
 def to_row(event: ContainerEvent, key: str, received_at: str, org_id: str | None) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def _time(text: str, offset_minutes: int = 0) -> datetime:
 
 
 def from_row(row: Any) -> StoredEvent:
-    body = _PLAIN_FORMATS.get(row.body) or json.loads(row.body)
+    body: dict[str, Any] = _PLAIN_FORMATS.get(row.body) or json.loads(row.body)
     routing = body.get("routing") or [None, []]
     event = ContainerEvent(
         event_id=row.event_id, event_type=EventType(row.event_type), code=row.code,
@@ -154,9 +154,11 @@ def _insert_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> list[t
     Writers hold SQLite's write lock from their first statement (`BEGIN IMMEDIATE`, see
     `karvan.store.db`), so every row above the highest sequence seen first is this batch's.
     """
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None
+    cursor = dbapi.cursor()
     cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM tracking_events")
-    before = cursor.fetchone()[0]
+    (before,) = cursor.fetchone() or (0,)
     cursor.executemany(_SQLITE_INSERT, [tuple(row.values()) for row in rows])  # to_row keeps _COLUMNS order
     cursor.execute("SELECT seq, content_key FROM tracking_events WHERE seq > ?", (before,))
     return [(seq, key) for seq, key in cursor.fetchall()]
