@@ -5,7 +5,8 @@ the corridor's countries, modes or links must be passed) and its excluded countr
 itineraries found that the rules name after that corridor form its row (the first matching rule
 names an itinerary, so one meeting an earlier rule's conditions counts there). Each row shows the
 corridor's best itinerary by the request's objective, so a corridor appears even where another one
-dominates it.
+dominates it. Itineraries that leave a country and come back are detours, not corridors, and are left
+out of the comparison (`plan` still shows them when they are Pareto-optimal).
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ class Comparison(BaseModel):
     corridors: tuple[CorridorOption, ...]
 
 
+def reenters_a_country(itinerary: Itinerary) -> bool:
+    """A detour that leaves a country and comes back (e.g. GE > AZ > IR > AZ > GE) is no corridor."""
+    return len(set(itinerary.countries)) < len(itinerary.countries)
+
+
 def compare(network: Network, request: PlanRequest, *, factors: FactorTable | None = None,
             corridors: Corridors | None = None) -> Comparison:
     """One row per corridor with a feasible itinerary, ordered by the request's objective."""
@@ -62,7 +68,7 @@ def compare(network: Network, request: PlanRequest, *, factors: FactorTable | No
         rules = Rules(network, request.model_copy(update={"avoid_countries": avoid}), factors)
         labels = pareto_labels(rules, corridors.requirements(rule, rules) if rule else None)
         for it in itineraries(rules, labels, corridors):
-            if name is None or it.corridor == name:
+            if (name is None or it.corridor == name) and not reenters_a_country(it):
                 grouped.setdefault(it.corridor, {})[key(it)] = it
     if not grouped:
         raise NoRouteError(explain(network, request, factors))
