@@ -47,6 +47,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.command("serve")(serve_command)
 
+from karvan.cli.demo import demo_command  # noqa: E402
+
+app.command("demo")(demo_command)
+
 
 if __name__ == "__main__":
     app()
