@@ -6,7 +6,8 @@ from datetime import date
 
 from planner_networks import toy_corridor
 
-from karvan.planner import PlanRequest, compare
+from karvan.network.network import Network
+from karvan.planner import PlanRequest, compare, plan
 from karvan.planner.corridors import OTHER, bundled_corridors
 
 
@@ -37,3 +38,15 @@ def test_compare_shows_every_corridor_with_its_own_best() -> None:
         assert option.best.corridor == option.corridor
     arrivals = [o.best.arrival for o in comparison.corridors]
     assert arrivals == sorted(arrivals)
+
+
+def test_compare_keeps_a_corridor_that_plan_drops_as_dominated() -> None:
+    """With a low-emission northern train, the Middle Corridor is dominated on all three criteria."""
+    network = toy_corridor()
+    northern = network.services["kz-ru-ge"].model_copy(update={"emission_category": "rail_mixed"})
+    network = Network.from_records(network.places.values(), network.links.values(),
+                                   [*(s for s in network.services.values() if s.id != "kz-ru-ge"), northern],
+                                   network.dwells)
+    request = PlanRequest(origin="CNAAA", destination="GEEEE", depart=date(2026, 12, 1))
+    assert {it.corridor for it in plan(network, request).itineraries} == {"Northern route"}
+    assert {o.corridor for o in compare(network, request).corridors} == {"Northern route", "Middle Corridor"}
