@@ -22,7 +22,12 @@ from starlette.responses import JSONResponse
 import karvan
 from karvan.api import problems
 from karvan.api.auth import authenticated
-from karvan.api.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from karvan.api.middleware import (
+    JSON_LOGS_ENV,
+    AccessLogMiddleware,
+    BodyLimitMiddleware,
+    configure_json_logging,
+)
 from karvan.api.routers import (
     bookings,
     departures,
@@ -72,11 +77,14 @@ def _integrity_conflict(request: Request, exc: Exception) -> JSONResponse:
 
 def create_app(database_url: str | None = None, *, network: Network | None = None,
                max_body_bytes: int | None = None) -> FastAPI:
+    if os.environ.get(JSON_LOGS_ENV) == "1":
+        configure_json_logging()
     db = Database(database_url)
     limit = max_body_bytes or int(os.environ.get(MAX_BODY_ENV) or DEFAULT_MAX_BODY_BYTES)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
+        started.state.network()  # load (and validate) the network before the first request, not during it
         yield
         db.dispose()
 

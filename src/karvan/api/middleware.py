@@ -108,6 +108,10 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+JSON_LOGS_ENV = "KARVAN_JSON_LOGS"
+"""Set to 1 by `karvan serve` so that each worker process configures JSON logging in `create_app`."""
+
+
 def configure_json_logging(level: int = logging.INFO) -> None:
     """Send Karvan's and uvicorn's logs to stderr as JSON lines (used by `karvan serve`)."""
     formatter = JsonFormatter()

@@ -7,7 +7,7 @@ import os
 import typer
 import uvicorn
 
-from karvan.api.middleware import configure_json_logging
+from karvan.api.middleware import JSON_LOGS_ENV, configure_json_logging
 from karvan.cli.common import console, one_line_errors
 from karvan.store.db import DATABASE_URL_ENV, default_database_url
 from karvan.store.migrate import upgrade
@@ -23,9 +23,13 @@ def serve_command(host: str = typer.Option("127.0.0.1", "--host", help="address 
     url = default_database_url()
     if migrate:
         upgrade(url)
-    # Workers build the app themselves (factory), so pass the resolved database to them.
+    # Workers are fresh processes that build the app themselves (factory): pass them the resolved
+    # database and ask them for JSON logs too.
     os.environ[DATABASE_URL_ENV] = url
+    os.environ[JSON_LOGS_ENV] = "1"
     configure_json_logging()
     console.print(f"Karvan API on http://{host}:{port} (docs at /docs)", markup=False)
+    # A worker importing every capability on a busy machine can take longer than uvicorn's default
+    # 5 s health check, which would restart it in a loop.
     uvicorn.run("karvan.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                access_log=False, log_config=None)
+                access_log=False, log_config=None, timeout_worker_healthcheck=60)
