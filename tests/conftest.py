@@ -15,7 +15,9 @@ Databases
 PostgreSQL is a throwaway server started once per test process (so once per pytest-xdist worker) on
 127.0.0.1 with a free port, its socket and data in a temporary directory, trust authentication,
 fsync off; it stops at the end of the session. Binaries come from /usr/lib/postgresql/*/bin
-(`scripts/system-deps.sh` installs them); as root it runs as the `postgres` user. Set
+(`scripts/system-deps.sh` installs them); as root it runs as the `postgres` user. Its cluster is a
+copy of one initdb made once and cached in the system temporary directory. Benchmarks start the same
+server with `_LocalPostgres().start()` / `.stop()`. Set
 $KARVAN_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres, a superuser) to use an
 existing server instead. It is started only if a test asks for PostgreSQL.
 
