@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from planner_networks import toy_corridor
 
-from karvan.errors import InputError, NoRouteError
-from karvan.network.model import ContainerType, DwellKind, Mode
-from karvan.planner import Cargo, Itinerary, PlanRequest, plan
+from karvan.errors import InputError
+from karvan.network.model import DwellKind, Mode
+from karvan.planner import Itinerary, PlanRequest, plan
 
 NETWORK = toy_corridor()
 
@@ -92,24 +92,6 @@ def test_max_transshipments() -> None:
 def test_cost_objective_orders_by_cost() -> None:
     costs = [it.cost_usd for it in plan(NETWORK, request(optimize="cost")).itineraries]
     assert costs == sorted(costs)
-
-
-@pytest.mark.parametrize("changes,culprit", [
-    ({"cargo": Cargo(container_type=ContainerType.RF40)}, "reefer"),
-    ({"dangerous_goods": True}, "dangerous goods"),
-    ({"cargo": Cargo(container_type=ContainerType.HC40, count=60)}, "60 containers"),
-    ({"weight_kg": 60_000}, "gross weight"),
-    ({"arrive_before": date(2026, 12, 5)}, "arrival before"),
-    ({"avoid_countries": ("RU", "AZ")}, "avoiding RU; avoiding AZ"),
-])
-def test_no_route_names_the_constraint(changes: dict[str, object], culprit: str) -> None:
-    with pytest.raises(NoRouteError, match=culprit):
-        plan(NETWORK, request(**changes))
-
-
-def test_no_route_names_the_missing_link() -> None:
-    with pytest.raises(NoRouteError, match="no service or chain of services connects GEEEE to CNAAA"):
-        plan(NETWORK, request(origin="GEEEE", destination="CNAAA"))
 
 
 def test_unknown_place_and_contradictions_are_input_errors() -> None:
