@@ -283,3 +283,12 @@ def test_concurrent_writers_all_succeed(ktz: Tenant, api_app: FastAPI) -> None:
         responses = list(pool.map(post, range(1, 13)))
     assert [r.status_code for r in responses] == [201] * 12
     assert _count(api_app) == 12
+
+
+def test_generate_keeps_a_departure_published_by_hand(ktz: Tenant) -> None:
+    monday_8am_aktau = "2026-05-04T03:00:00Z"
+    by_hand = _publish(ktz.client, departs_at=monday_8am_aktau, capacity_teu=7).json()
+    result = ktz.client.post("/departures/generate", json={
+        "service_id": "ktz-ferry", "from_date": "2026-05-04", "to_date": "2026-05-10"}).json()
+    assert (result["created"], result["existing"]) == (1, 1)  # Thursday created, Monday kept
+    assert ktz.client.get(f"/departures/{by_hand['id']}").json()["capacity_teu"] == 7

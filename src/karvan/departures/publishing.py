@@ -139,10 +139,15 @@ def generate(session: Session, principal: Principal, network: Network, *, servic
     if (last_day - first_day).days >= MAX_GENERATE_DAYS:
         raise InputError(f"the range is longer than {MAX_GENERATE_DAYS} days", field="to_date",
                          fix="generate a year at a time")
+    times = timetable(network, service, first_day, last_day)
+    published: set[datetime] = set()
+    if times:
+        published = set(session.scalars(select(Departure.departs_at).where(
+            Departure.service_id == service.id, Departure.departs_at.between(times[0], times[-1]))))
     created: list[Departure] = []
     existing = 0
-    for departs_at in timetable(network, service, first_day, last_day):
-        if _exists(session, service.id, departs_at):
+    for departs_at in times:
+        if departs_at in published:
             existing += 1
             continue
         departure = _new_departure(principal, service, departs_at, overrides)
