@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from conftest import Tenant
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -15,6 +14,15 @@ from karvan.store.db import Database
 from karvan.store.models import Departure
 
 ORIGIN, DESTINATION = "CNXIA", "KZAAU"
+
+
+class Tenant(Protocol):
+    """What the suite's `tenant` fixture returns (tests/conftest.py's Tenant), named here so that these
+    tests do not import a module called `conftest`, which another directory's conftest may shadow."""
+
+    org_id: str
+    key: str
+    client: TestClient
 
 
 def departure_date() -> str:

@@ -7,8 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from booking_api import SHIPPER_PARTIES, booked_teu, container, fill, operator_tenants, quote
-from conftest import Tenant
+from booking_api import SHIPPER_PARTIES, Tenant, booked_teu, container, fill, operator_tenants, quote
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 

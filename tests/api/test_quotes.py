@@ -6,8 +6,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from booking_api import quote, quote_body
-from conftest import Tenant
+from booking_api import Tenant, quote, quote_body
 
 
 def test_a_quote_prices_itineraries_and_can_be_read_back(tenant: Callable[..., Tenant]) -> None:
@@ -47,7 +46,7 @@ def test_a_retried_quote_is_created_once(tenant: Callable[..., Tenant]) -> None:
 
 
 @pytest.mark.parametrize(("body", "status", "field"), [
-    (quote_body(destination="Atlantis"), 422, "place"),
+    (quote_body(destination="Atlantis"), 422, "destination"),
     (quote_body(departure_date=(date.today() - timedelta(days=3)).isoformat()), 422, "departure_date"),
     (quote_body(departure_date="2026-13-45"), 422, "departure_date"),
     (quote_body(count="two"), 422, "cargo.count"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import schemathesis
-from conftest import Tenant
+from booking_api import Tenant
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from booking_api import SHIPPER_PARTIES, container
-from conftest import Tenant
+from booking_api import SHIPPER_PARTIES, Tenant, container
 
 
 def body(*containers: dict[str, Any], **changes: Any) -> dict[str, Any]:

@@ -71,8 +71,9 @@ def test_past_dates_and_unknown_places_name_the_field(db: Database, network: Net
         with pytest.raises(InputError) as past:
             create_quote(session, network, shipper, request(departure_date="2030-04-01"), now=NOW)
         assert past.value.field == "departure_date"
-        with pytest.raises(UnknownPlaceError):
+        with pytest.raises(UnknownPlaceError) as unknown:
             create_quote(session, network, shipper, request(destination="Atlantis"), now=NOW)
+        assert unknown.value.field == "destination"
 
 
 def test_quotes_are_private_to_their_organisation(db: Database, network: Network,

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from karvan.booking.cargo import NO_NUL, CargoLine
 from karvan.booking.routing import PlannedLeg, plan_itineraries
-from karvan.errors import InputError, NoRouteError, NotFoundError
+from karvan.errors import InputError, NoRouteError, NotFoundError, UnknownPlaceError
+from karvan.network.model import Place
 from karvan.network.network import Network
 from karvan.network.search import resolve_place
 from karvan.planner.itinerary import Itinerary
@@ -108,14 +109,23 @@ def _priced(itinerary: Itinerary, legs: list[PlannedLeg], cargo: CargoLine, inde
             price_usd=round(p.leg.cost_usd * cargo.count, 2)) for p in legs])
 
 
+def _resolve(network: Network, query: str, field: str) -> Place:
+    """The place meant by `query`; an unknown place is reported under the request field that named it."""
+    try:
+        return resolve_place(network, query)
+    except UnknownPlaceError as error:
+        error.field = field
+        raise
+
+
 def create_quote(session: Session, network: Network, principal: Principal, request: QuoteRequest,
                  *, now: datetime | None = None) -> Quote:
     """Plan, price and store a quote for the principal's organisation (the caller commits)."""
     principal.require_scope(Scope.WRITE)
     now = now or utc_now()
-    origin_place = resolve_place(network, request.origin)
+    origin_place = _resolve(network, request.origin, "origin")
     origin = origin_place.code
-    destination = resolve_place(network, request.destination).code
+    destination = _resolve(network, request.destination, "destination").code
     today = now.astimezone(ZoneInfo(origin_place.timezone)).date()
     if request.departure_date < today:
         raise InputError(f"{request.departure_date} is in the past at {origin}", field="departure_date",
