@@ -70,7 +70,8 @@ def assemble(rules: Rules, timed: Timed, corridor: str) -> Itinerary:
             distance_km=round(sum(line.sections[i].distance_km for i in sections), 1),
             cost_usd=sum(rules.section_cost_cents[line.index][i] for i in sections) / 100,
             co2e_kg=round(emissions.wtw_kg, 1), co2e_ttw_kg=round(emissions.ttw_kg, 1),
-            emission_category=rules.category(line), run_hours_p50=run_s / 3600,
+            emission_category="+".join(dict.fromkeys(rules.category(line, i) for i in sections)),
+            run_hours_p50=run_s / 3600,
             run_hours_p90=run_p90_s / 3600))
     steps = [step for transfer in (*dwell, finish) for step in transfer.steps]
     handlings = tuple(_handling(rules, step) for step in steps)

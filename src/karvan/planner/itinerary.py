@@ -37,6 +37,7 @@ class Leg(BaseModel):
     co2e_kg: float
     co2e_ttw_kg: float
     emission_category: str
+    """categories of the factor table used on the leg, joined by '+' when sections differ"""
     run_hours_p50: float
     run_hours_p90: float
 

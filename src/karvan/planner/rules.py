@@ -155,17 +155,18 @@ class Rules:
             shares = [s.distance_km / line.total_km if line.total_km else 1 / len(line.sections)
                       for s in line.sections]
             costs.append(tuple(round(tariff * 100 * share) for share in shares))
-            category = self.category(line)
             emissions.append(tuple(
-                leg_emissions(self.factors, category, s.countries, s.distance_km, self.payload_t)
-                for s in line.sections))
+                leg_emissions(self.factors, self.category(line, i), section.countries, section.distance_km,
+                              self.payload_t)
+                for i, section in enumerate(line.sections)))
         co2_g = [tuple(round(e.wtw_kg * 1000) for e in line_e) for line_e in emissions]
         self.scratch[key] = (self.factors, (costs, emissions, co2_g))
         return costs, emissions, co2_g
 
-    def category(self, line: Line) -> str:
-        tractions = {s.traction for s in line.sections if s.traction is not None}
-        traction = tractions.pop() if len(tractions) == 1 else None
+    def category(self, line: Line, section: int) -> str:
+        """Emission category of one section: the service's own, else by mode and the link's traction, so
+        a train running under wires in one country and behind diesel in the next gets both right."""
+        traction = line.sections[section].traction
         return self.factors.category_for(line.mode, traction, line.service.emission_category)
 
     def refusal(self, service: Service) -> str | None:
