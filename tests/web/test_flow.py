@@ -126,6 +126,14 @@ def test_plan_book_report_and_track_live(browser: Browser, page: Page, web_serve
     screenshot(track, "track")
     expect(track.locator("table").first).to_contain_text(CONTAINER)
 
+    # A container can be looked up by number too.
+    track.goto("/#/track")
+    track.get_by_label("Container number").fill(CONTAINER.lower())
+    track.get_by_role("button", name="Find").click()
+    expect(track.get_by_role("heading", name=f"Container {CONTAINER}")).to_be_visible()
+    expect(track.locator(f".container-marker[data-locode='{destination}']")).to_be_visible()
+    screenshot(track, "track-container")
+
     # The booking and the events now feed the shipper's analytics.
     track.goto("/#/analyse")
     volumes = track.get_by_role("region", name="Volumes by month and corridor")

@@ -9,7 +9,7 @@ function svg(tag, attrs = {}, text) {
 }
 
 function figure(title, width, height) {
-  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title });
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': title });
   root.append(svg('title', {}, title));
   return root;
 }

@@ -1,30 +1,51 @@
-// Track: my shipments with status and ETA band; the selected shipment's containers on a live map that
-// moves as events arrive (server-sent events), and a timeline per container with its exceptions.
+// Track: my shipments with status and ETA band; the selected shipment's (or a looked-up container's)
+// positions on a live map that moves as events arrive (server-sent events), and a timeline per container
+// with its exceptions. Routes: #/track, #/track/<shipment id>, #/track/container/<number>.
 import { api, follow } from '../api.js';
 import { linkIndex } from '../itinerary.js';
 import { createMap, L } from '../map.js';
-import { announce, empty, errorBox, fill, fmt, h, loading, table } from '../ui.js';
+import { announce, empty, errorBox, field, fill, fmt, h, loading, showFieldErrors, table } from '../ui.js';
 import { fitTo } from './network.js';
 
 const STATUS_TEXT = (s) => String(s || '').replace(/_/g, ' ');
 
 export default {
   title: 'Track',
-  roles: ['shipper', 'forwarder'],
-  render(main, { params }) {
+  roles: ['shipper', 'forwarder', 'railway', 'port', 'ferry_line'],
+  render(main, { me, params, go }) {
+    const ships = ['shipper', 'forwarder', 'corridor_admin'].includes(me.role);
     const list = h('div', { 'aria-live': 'polite' }, loading('Loading shipments…'));
     const detail = h('div', { class: 'track-detail' });
-    main.append(h('section', { class: 'page' }, h('h1', {}, 'Track'),
-      h('h2', {}, 'My shipments'), list, detail));
-    let stop = () => {};
-    const listed = loadShipments(list, params[0]).catch((err) => { fill(list, errorBox(err)); return null; });
+    main.append(h('section', { class: 'page' }, h('h1', {}, 'Track'), containerSearch(go),
+      ships ? [h('h2', {}, 'My shipments'), list] : null, detail));
+    const listed = ships
+      ? loadShipments(list, params[0]).catch((err) => { fill(list, errorBox(err)); return null; })
+      : Promise.resolve(null);
     // The list's ETA band of the open shipment follows its live state.
     const onState = (state) => listed.then((rows) => rows?.update(state));
-    if (params[0]) stop = showShipment(detail, params[0], onState);
-    else fill(detail, empty('Choose a shipment to see its containers on the map.'));
-    return () => stop();
+    if (params[0] === 'container' && params[1]) {
+      return liveView(detail, { title: `Container ${params[1]}`, container: params[1], onState });
+    }
+    if (params[0]) return liveView(detail, { title: `Shipment ${params[0]}`, shipment: params[0], onState });
+    fill(detail, empty(ships ? 'Choose a shipment, or find a container, to see it on the map.'
+      : 'Find a container to see it on the map.'));
+    return null;
   },
 };
+
+function containerSearch(go) {
+  const number = h('input', { type: 'search', name: 'container', placeholder: 'CSQU3054383', maxlength: 11,
+    autocomplete: 'off', spellcheck: 'false' });
+  const form = h('form', { class: 'row inline-form', role: 'search', 'aria-label': 'Find a container' },
+    field('Container number', number), h('button', { type: 'submit' }, 'Find'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = number.value.trim().toUpperCase();
+    if (!value) { showFieldErrors(form, { container: 'Give an ISO 6346 container number.' }); return; }
+    go('track', 'container', value);
+  });
+  return form;
+}
 
 /** The organisation's recent shipments with their booking status and the ETA band of their containers. */
 async function loadShipments(list, selected) {
@@ -59,23 +80,32 @@ function etaBand(containers, booking) {
   return `${fmt.date(p50)} – ${fmt.date(p90)}`;
 }
 
-/** One shipment: map, live connection, container timelines. Returns a function that stops it. */
-function showShipment(detail, shipmentId, onState) {
+/**
+ * A shipment's containers, or one container: map, live connection and timelines. Returns a function
+ * that stops it.
+ */
+function liveView(detail, { title, shipment, container, onState }) {
+  const statePath = shipment ? `/track/shipments/${encodeURIComponent(shipment)}` : `/track/${encodeURIComponent(container)}`;
+  const streamPath = shipment ? `/stream/shipments/${encodeURIComponent(shipment)}` : '/stream/org';
   const mapEl = h('div', { class: 'map short', id: 'track-map', role: 'region', 'aria-label': 'Container positions' });
   const live = h('span', { class: 'live', role: 'status' }, 'connecting…');
   const containers = h('div', { class: 'containers-state' }, loading('Loading tracking state…'));
-  fill(detail, h('div', { class: 'page-head' }, h('h2', {}, `Shipment ${shipmentId}`), live),
+  fill(detail, h('div', { class: 'page-head' }, h('h2', {}, title), live),
     h('div', { class: 'split' }, mapEl, h('aside', { class: 'side', 'aria-label': 'Containers' }, containers)));
   const map = createMap(mapEl);
   const route = L.layerGroup().addTo(map);
+  const trails = L.layerGroup().addTo(map);
   const markers = new Map();
+  let centred = false;
   let network = null;
   let refreshTimer = null;
 
-  const ready = Promise.all([api('/network.geojson'), api('/network/services'),
-    api(`/bookings?limit=100`)]).then(([geo, services, bookings]) => {
+  const ready = Promise.all([api('/network.geojson'), api('/network/services'), api('/bookings?limit=100'),
+    container ? api('/shipments?limit=100') : null]).then(([geo, services, bookings, shipments]) => {
     network = { ...linkIndex(geo), services: new Map(services.map((s) => [s.id, s])) };
-    const booking = bookings.items.find((b) => b.shipment_id === shipmentId);
+    // A looked-up container shows its shipment's booked route when the caller has that shipment.
+    const shipmentId = shipment || shipments?.items.find((s) => s.containers.some((c) => c.number === container))?.id;
+    const booking = shipmentId && bookings.items.find((b) => b.shipment_id === shipmentId);
     if (map.removed) return;
     if (booking) drawBookedRoute(route, booking, network);
     const bounds = route.getLayers().length ? L.featureGroup(route.getLayers()).getBounds() : null;
@@ -84,14 +114,36 @@ function showShipment(detail, shipmentId, onState) {
 
   async function refresh(moved = false) {
     try {
-      const [state] = await Promise.all([api(`/track/shipments/${encodeURIComponent(shipmentId)}`), ready]);
+      const [answer] = await Promise.all([api(statePath), ready]);
       if (map.removed) return;
+      const state = shipment ? answer : { containers: [answer] };
       fill(containers, state.containers.length ? state.containers.map(containerCard) : empty('No containers.'));
-      for (const c of state.containers) placeMarker(c, moved);
-      onState(state);
+      trails.clearLayers();
+      for (const c of state.containers) {
+        drawTrail(c);
+        placeMarker(c, moved);
+      }
+      if (!route.getLayers().length && !centred && markers.size) {
+        centred = true;
+        const seen = L.featureGroup([...trails.getLayers(), ...markers.values()]).getBounds();
+        map.fitBounds(seen, { padding: [40, 40], maxZoom: 5, animate: false });
+      }
+      if (shipment) onState(state);
     } catch (err) {
       fill(containers, errorBox(err));
     }
+  }
+
+  /** The places a container has actually been, in order: where it went, as a dashed line. */
+  function drawTrail(c) {
+    const visited = [];
+    for (const e of [...(c.events || [])].sort((a, b) => a.time.localeCompare(b.time))) {
+      if (e.classifier === 'ACT' && e.locode && network?.places.has(e.locode) && visited.at(-1) !== e.locode) {
+        visited.push(e.locode);
+      }
+    }
+    const points = visited.map((code) => network.places.get(code)).map(([lon, lat]) => [lat, lon]);
+    if (points.length > 1) trails.addLayer(L.polyline(points, { color: '#f2b705', weight: 5, dashArray: '6 6' }));
   }
 
   function placeMarker(c, animate) {
@@ -111,7 +163,9 @@ function showShipment(detail, shipmentId, onState) {
     marker.setTooltipContent(`${c.container}: ${STATUS_TEXT(c.status)} at ${c.last_event.locode}`);
   }
 
-  const stopStream = follow(`/stream/shipments/${encodeURIComponent(shipmentId)}`, () => {
+  const stopStream = follow(streamPath, (message) => {
+    // The organisation's stream carries every container it may see: only this one's events matter.
+    if (container && !JSON.stringify(message.data).includes(container)) return;
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(() => { refresh(true); announce('New tracking event'); }, 200);
   }, { onState: (s) => { live.textContent = s === 'live' ? 'live' : s; live.classList.toggle('on', s === 'live'); } });
