@@ -24,6 +24,7 @@ import json
 import math
 import os
 import random
+import resource
 import shutil
 import socket
 import sqlite3
@@ -84,6 +85,11 @@ def load() -> str:
     return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
 
 
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bench_cli(workdir: Path, count: int) -> tuple[float, float, str]:
     path = workdir / "events.csv"
     with path.open("w", newline="") as handle:
@@ -93,11 +99,13 @@ def bench_cli(workdir: Path, count: int) -> tuple[float, float, str]:
     env = {**os.environ, "KARVAN_DATA_DIR": str(workdir / "data")}
     env.pop("KARVAN_DATABASE_URL", None)
     subprocess.run([*KARVAN, "events", "--help"], env=env, check=True, capture_output=True)  # warm caches
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _children_cpu_s()
     done = subprocess.run([*KARVAN, "events", "import", str(path)], env=env, check=True,
                           capture_output=True, text=True)
     import_s = time.perf_counter() - started
-    print(f"  {done.stdout.strip()}")
+    cpu_s = _children_cpu_s() - cpu_before
+    print(f"  {done.stdout.strip()}; the import process used {cpu_s:.1f} s of CPU "
+          f"({count / cpu_s:,.0f} events per CPU-second, start-up included)")
     ceiling_db = workdir / "bare.db"
     started = time.perf_counter()
     with path.open(newline="") as handle:

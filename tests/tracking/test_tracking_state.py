@@ -77,3 +77,12 @@ def test_off_route_and_silence_are_exceptions() -> None:
     state = derive("CSQU3054383", stored, plan=PLAN, now=T0 + timedelta(days=10))
     kinds = {e.kind for e in state.exceptions}
     assert {"route_deviation", "silence"} <= kinds
+
+
+def test_without_a_plan_an_estimate_older_than_the_last_actual_event_gives_no_eta() -> None:
+    stale = _event(9, "ARRI", "KZAAU", 20, Classifier.EST, EventType.TRANSPORT)
+    fresh = _event(10, "ARRI", "KZAAU", 80, Classifier.EST, EventType.TRANSPORT)
+    stored = [StoredEvent(i + 1, e, "") for i, e in enumerate([*JOURNEY, stale])]
+    assert derive("CSQU3054383", stored, now=NOW).eta is None
+    state = derive("CSQU3054383", [*stored, StoredEvent(99, fresh, "")], now=NOW)
+    assert state.eta is not None and state.eta.p50 == fresh.event_time and state.eta.basis == "reported"

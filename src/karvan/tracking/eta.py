@@ -7,7 +7,8 @@ container is not ready by then (a missed connection), at the next departure of t
 early, and a missed weekly ferry shows up as a week in the estimate. Run times come from the
 network service when it knows the leg (p50 and p90), else from the plan (p90 = p50 x
 `RUN_P90_FACTOR`); dwell times from the network's dwell distributions at each place.
-Without a plan, the latest estimated (EST, else PLN) arrival event gives the estimate.
+Without a plan, the latest estimated (EST, else PLN) arrival event gives the estimate, as long as
+it lies after the last actual event.
 """
 
 from __future__ import annotations
@@ -132,8 +133,8 @@ def estimate(events: Sequence[StoredEvent], *, plan: Plan | None, network: Netwo
             p90, p50 = max(p90, reported.event_time + (p90 - p50)), reported.event_time
         return Eta(p50, max(p50, p90), plan.destination, "plan")
     reported = _latest_reported(events, None)
-    if reported is None:
-        return None
+    if reported is None or (last is not None and reported.event_time <= last.event_time):
+        return None  # an estimate the container has already outlived says nothing
     start = last.event_time if last is not None else now
     spread = max(timedelta(hours=12), (reported.event_time - start) * NO_PLAN_SPREAD)
     return Eta(reported.event_time, reported.event_time + spread, reported.locode, "reported")

@@ -148,6 +148,12 @@ _SQLITE_INSERT = (f"INSERT OR IGNORE INTO tracking_events ({', '.join(_COLUMNS)}
                   f"VALUES ({', '.join('?' * len(_COLUMNS))})")
 
 
+_BULK_ROWS = 20_000
+_BULK_CACHE_KIB = 512 * 1024
+"""Page cache for one bulk insert (SQLite's default is 2 MiB): 512 MiB holds the indexes of several
+million events."""
+
+
 def _insert_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
     """SQLite: a plain executemany, then the new rows by sequence number.
 
@@ -159,7 +165,14 @@ def _insert_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> list[t
     cursor = dbapi.cursor()
     cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM tracking_events")
     (before,) = cursor.fetchone() or (0,)
-    cursor.executemany(_SQLITE_INSERT, [tuple(row.values()) for row in rows])  # to_row keeps _COLUMNS order
+    cursor.execute("PRAGMA cache_size")
+    (cache_size,) = cursor.fetchone() or (-2000,)
+    if len(rows) > _BULK_ROWS:  # random content keys: the index must fit in the page cache
+        cursor.execute(f"PRAGMA cache_size=-{_BULK_CACHE_KIB}")
+    try:
+        cursor.executemany(_SQLITE_INSERT, [tuple(row.values()) for row in rows])  # in _COLUMNS order
+    finally:
+        cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
     cursor.execute("SELECT seq, content_key FROM tracking_events WHERE seq > ?", (before,))
     return [(seq, key) for seq, key in cursor.fetchall()]
 
