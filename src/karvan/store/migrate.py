@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -43,8 +44,14 @@ def downgrade(url: str, target: str) -> None:
     command.downgrade(alembic_config(url), target)
 
 
+@cache
+def _heads() -> frozenset[str]:
+    return frozenset(ScriptDirectory.from_config(alembic_config("")).get_heads())
+
+
 def head_revisions() -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config("")).get_heads())
+    """The newest revision of every branch; read once per process (migrations ship with the code)."""
+    return set(_heads())
 
 
 def current_revisions(url: str) -> set[str]:
