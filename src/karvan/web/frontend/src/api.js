@@ -29,13 +29,14 @@ function problemFields(problem) {
   const fields = {};
   const add = (loc, msg) => {
     const path = Array.isArray(loc) ? loc.filter((p) => !['body', 'query', 'path'].includes(p)).join('.') : loc;
-    if (path && !(path in fields)) fields[path] = msg;
+    if (path && msg && !(path in fields)) fields[path] = String(msg).replace(/^Value error, /, '');
   };
-  if (problem.field) add(problem.field, problem.detail || problem.title);
+  // Per-field messages first (they say only what is wrong with the field), then the problem's own field.
   for (const e of problem.errors || []) add(e.field ?? e.loc, e.detail ?? e.msg ?? e.message);
   if (Array.isArray(problem.detail)) {
     for (const e of problem.detail) add(e.loc, e.msg);
   }
+  if (problem.field) add(problem.field, [problem.detail, problem.fix && `(${problem.fix})`].filter(Boolean).join(' ') || problem.title);
   return fields;
 }
 

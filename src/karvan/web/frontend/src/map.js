@@ -59,13 +59,14 @@ async function addBase(map) {
   map.attributionControl.addAttribution('Base map: Natural Earth (public domain) via world-atlas');
 }
 
-/** A legend control listing the given layer keys, with a toggle per layer. */
+/** A legend control listing the given layer keys, with a toggle per layer; folded on narrow screens. */
 export function legend(map, layers, position = 'bottomright') {
   const control = L.control({ position });
   control.onAdd = () => {
-    const box = L.DomUtil.create('div', 'legend');
+    const box = L.DomUtil.create('details', 'legend');
+    box.open = !window.matchMedia('(max-width: 700px)').matches;
     L.DomEvent.disableClickPropagation(box);
-    box.innerHTML = '<strong>Layers</strong>';
+    L.DomUtil.create('summary', '', box).textContent = 'Layers';
     for (const [key, layer] of Object.entries(layers)) {
       const style = LAYER_STYLES[key] || { label: key, color: '#333' };
       const id = `layer-${key}`;
