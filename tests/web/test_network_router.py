@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
+from karvan.web import TILE_URL_ENV
+
 
 def test_geojson_has_every_link_and_place(tenant: Callable[..., Any], api_network: Any) -> None:
     client = tenant().client
@@ -53,3 +57,10 @@ def test_services_of_one_operator(tenant: Callable[..., Any], api_network: Any) 
     expected = {s.id for s in api_network.services.values() if s.operator == operator}
     assert {s["id"] for s in services} == expected
     assert len(client.get("/network/services").json()) == len(api_network.services)
+
+
+def test_a_configured_tile_server_reaches_the_pages(api_client: Callable[..., Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(TILE_URL_ENV, "http://127.0.0.1:8080/{z}/{x}/{y}.png")
+    config = api_client().get("/web-config.json").json()
+    assert config["tile_url"] == "http://127.0.0.1:8080/{z}/{x}/{y}.png"
