@@ -9,6 +9,9 @@ rate whatever the latency, for a bounded time) and prints achieved requests/s, p
   departures fill up part-way, so later requests are rejected (409) - both count
 - quote: POST /quotes at 10 req/s (the planner runs on every request)
 
+Before those, each request is timed one at a time (100 health and shipment reads, 40 bookings, 20 quotes):
+the service time without queueing, which is what a loaded machine still measures fairly.
+
 At the end it checks that no departure is overbooked and that each one's booked TEU equals the sum
 over its confirmed bookings. PostgreSQL is a throwaway server started the way the test suite does
 (tests/conftest.py's `_LocalPostgres`). Run: .venv/bin/python benchmarks/api.py [--seconds 8]
@@ -67,8 +70,9 @@ class Result:
         lat = sorted(self.latencies_ms)
         p50 = statistics.median(lat)
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
-        codes = " ".join(f"{code}x{n}" for code, n in sorted(self.statuses.items()))
-        return (f"  {self.name:<14} target {self.rate:5.0f}/s  achieved {self.sent / self.seconds:6.1f}/s  "
+        codes = " ".join(f"{code or 'failed'}x{n}" for code, n in sorted(self.statuses.items()))
+        target = f"{self.rate:5.0f}/s" if self.rate else "one by one"
+        return (f"  {self.name:<14} target {target:>10}  achieved {self.sent / self.seconds:6.1f}/s  "
                 f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  [{codes}]")
 
 
@@ -125,9 +129,12 @@ async def drive(client: httpx.AsyncClient, name: str, rate: float, seconds: floa
 
     async def one() -> None:
         start = time.perf_counter()
-        response = await client.request(method, path, json=body)
+        try:
+            status = (await client.request(method, path, json=body)).status_code
+        except httpx.TransportError:  # e.g. a keep-alive connection closed by the server: counted as 0
+            status = 0
         latencies.append((time.perf_counter() - start) * 1000)
-        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        statuses[status] = statuses.get(status, 0) + 1
 
     count = int(rate * seconds)
     began = time.perf_counter()
@@ -141,6 +148,20 @@ async def drive(client: httpx.AsyncClient, name: str, rate: float, seconds: floa
     return Result(name, rate, count, time.perf_counter() - began, latencies, statuses)
 
 
+async def sequential(client: httpx.AsyncClient, name: str, count: int, method: str, path: str,
+                     body: dict[str, Any] | None = None) -> Result:
+    """One request at a time: the service time without queueing, whatever the machine's load."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    began = time.perf_counter()
+    for _ in range(count):
+        start = time.perf_counter()
+        status = (await client.request(method, path, json=body)).status_code
+        latencies.append((time.perf_counter() - start) * 1000)
+        statuses[status] = statuses.get(status, 0) + 1
+    return Result(name, 0, count, time.perf_counter() - began, latencies, statuses)
+
+
 async def scenarios(base: str, token: str, seconds: float) -> list[Result]:
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     headers = {"Authorization": f"Bearer {token}"}
@@ -149,6 +170,10 @@ async def scenarios(base: str, token: str, seconds: float) -> list[Result]:
         shipment = (await client.post("/shipments", json=SHIPMENT)).json()
         booking = {"quote_id": quote["id"], "itinerary": 0}
         return [
+            await sequential(client, "baseline 1by1", 100, "GET", "/health"),
+            await sequential(client, "shipment 1by1", 100, "GET", f"/shipments/{shipment['id']}"),
+            await sequential(client, "booking 1by1", 40, "POST", "/bookings", booking),
+            await sequential(client, "quote 1by1", 20, "POST", "/quotes", QUOTE),
             await drive(client, "baseline", 200, seconds, "GET", "/health"),
             await drive(client, "shipment read", 200, seconds, "GET", f"/shipments/{shipment['id']}"),
             await drive(client, "booking", 50, seconds, "POST", "/bookings", booking),
