@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 DEPART = (date.today() + timedelta(days=7)).isoformat()
@@ -49,3 +49,13 @@ def test_compare_gives_one_row_per_corridor(tenant: Callable[..., Any]) -> None:
     body = client.post("/plan/compare", json=request).json()
     names = [row["corridor"] for row in body["corridors"]]
     assert len(names) == len(set(names)) >= 2
+
+
+def test_no_itinerary_departs_before_now(tenant: Callable[..., Any]) -> None:
+    client = tenant().client
+    before = datetime.now(UTC)
+    body = client.post("/plan", json={"origin": "CNXIA", "destination": "GEPTI",
+                                      "depart": date.today().isoformat()}).json()
+    assert body["itineraries"]
+    for it in body["itineraries"]:
+        assert datetime.fromisoformat(it["legs"][0]["departure"]) >= before

@@ -6,6 +6,9 @@ problems naming the field, a request no route satisfies is a 422 `no-route` prob
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
 from fastapi import APIRouter, Depends
 
 from karvan.api.deps import get_network
@@ -19,15 +22,23 @@ router = APIRouter(prefix="/plan", tags=["planning"], responses=PROBLEM_RESPONSE
 
 
 def _resolved(network: Network, request: PlanRequest) -> PlanRequest:
-    """The request with origin and destination as codes, so names and codes are both accepted."""
-    codes = {}
+    """The request with origin and destination as codes, so names and codes are both accepted, and a
+    departure no earlier than now: a date means midnight at the origin, and when that has passed (today
+    in Xi'an since 16:00 UTC) the cargo can only leave from now on, as a quote for it would."""
+    update: dict[str, object] = {}
     for field in ("origin", "destination"):
         try:
-            codes[field] = resolve_place(network, getattr(request, field)).code
+            update[field] = resolve_place(network, getattr(request, field)).code
         except UnknownPlaceError as error:
             error.field = field
             raise
-    return request.model_copy(update=codes)
+    depart = request.depart
+    if not isinstance(depart, datetime):
+        depart = datetime.combine(depart, time(0), ZoneInfo(network.place(str(update["origin"])).timezone))
+    now = datetime.now(UTC)
+    if depart.tzinfo is not None and depart < now:
+        update["depart"] = now
+    return request.model_copy(update=update)
 
 
 @router.post("", response_model=PlanResult, summary="Pareto-optimal itineraries over time, cost and CO2e")
