@@ -8,6 +8,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from web_helpers import WebServer, open_page, screenshot, sign_in
@@ -133,6 +134,19 @@ def test_plan_book_report_and_track_live(browser: Browser, page: Page, web_serve
     expect(track.get_by_role("heading", name=f"Container {CONTAINER}")).to_be_visible()
     expect(track.locator(f".container-marker[data-locode='{destination}']")).to_be_visible()
     screenshot(track, "track-container")
+
+    # An actual event off the booked route shows as an exception, live.
+    off_route = {"type": "EQUIPMENT", "code": "INSP", "classifier": "ACT", "container": CONTAINER,
+                 "locode": "RUMOW", "time": datetime.now(UTC).isoformat(timespec="seconds")}
+    answer = httpx.post(f"{web_server.url}/events", json={"events": [off_route]},
+                        headers={"Authorization": f"Bearer {web_server.keys['railway']}"}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    exceptions = track.get_by_role("list", name="Exceptions")
+    expect(exceptions).to_contain_text("route deviation")
+    expect(track.locator(".timeline li.exception")).to_contain_text("RUMOW")
+    expect(track.locator(".container-marker[data-locode='RUMOW']")).to_be_visible()
+    track.wait_for_timeout(1200)  # the marker glides for a second
+    screenshot(track, "track-exception")
 
     # The booking and the events now feed the shipper's analytics.
     track.goto("/#/analyse")
