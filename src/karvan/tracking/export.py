@@ -113,8 +113,9 @@ def to_epcis(stored: StoredEvent) -> dict[str, Any]:
         out["bizLocation"] = {"id": f"urn:unece:locode:{event.locode}"}
     elif event.facility:
         out["bizLocation"] = {"id": event.facility}
-    if event.references:
-        out["bizTransactionList"] = [{"type": k.lower(), "bizTransaction": v} for k, v in event.references]
+    transactions = [(k, v) for k, v in event.references if k != "EQ"]  # containers are EPCs, above
+    if transactions:
+        out["bizTransactionList"] = [{"type": k.lower(), "bizTransaction": v} for k, v in transactions]
     elif out["type"] == "TransactionEvent":
         out["type"] = "ObjectEvent"
     if event.retracted:
