@@ -47,8 +47,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("event_id", "version", name=op.f("uq_tracking_events_event_id")),
     )
     op.create_index("ix_tracking_events_container_time", "tracking_events", ["container", "event_time"])
+    named = sa.text("shipment IS NOT NULL")
     op.create_index("ix_tracking_events_shipment_time", "tracking_events", ["shipment", "event_time"],
-                    sqlite_where=sa.text("shipment IS NOT NULL"), postgresql_where=sa.text("shipment IS NOT NULL"))
+                    sqlite_where=named, postgresql_where=named)
     op.create_table(
         "webhook_subscriptions",
         sa.Column("id", sa.String(40), nullable=False),
