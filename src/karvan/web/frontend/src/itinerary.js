@@ -2,7 +2,18 @@
 import { L } from './map.js';
 import { fmt, h } from './ui.js';
 
-export const ITINERARY_COLORS = ['#0b5cad', '#c2410c', '#15803d', '#7c3aed', '#b91c1c', '#0e7490', '#a16207'];
+/** Colours for corridors the table below does not name. */
+const ITINERARY_COLORS = ['#0b5cad', '#c2410c', '#15803d', '#7c3aed', '#b91c1c', '#0e7490', '#a16207'];
+
+/** One colour per corridor (the planner's names in data/corridors.yaml), the same on every map and chart. */
+const CORRIDOR_COLORS = {
+  'Middle Corridor': '#c2410c', 'Northern route': '#0b5cad', 'Southern route via Iran': '#a16207',
+  'Sea via Suez': '#15803d', 'Sea via Cape of Good Hope': '#7c3aed', Sea: '#0e7490',
+};
+
+export function corridorColor(name, index = 0) {
+  return CORRIDOR_COLORS[name] || ITINERARY_COLORS[index % ITINERARY_COLORS.length];
+}
 
 const pick = (obj, ...names) => names.map((n) => obj?.[n]).find((v) => v !== undefined && v !== null);
 
@@ -47,7 +58,7 @@ export function normaliseItinerary(raw, index) {
     cost_usd: pick(raw, 'cost_usd', 'price_usd', 'total_usd'),
     co2e_kg: pick(raw, 'co2e_kg', 'emissions_co2e_kg', 'wtw_co2e_kg'),
     legs,
-    color: ITINERARY_COLORS[index % ITINERARY_COLORS.length],
+    color: corridorColor(pick(raw, 'corridor'), index),
   };
 }
 

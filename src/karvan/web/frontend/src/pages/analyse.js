@@ -2,7 +2,7 @@
 // the bottlenecks (longest dwells, fullest departures). Each organisation sees its own bookings and events.
 import { api } from '../api.js';
 import { barChart, stackedColumns } from '../charts.js';
-import { ITINERARY_COLORS } from '../itinerary.js';
+import { corridorColor } from '../itinerary.js';
 import { empty, errorBox, fill, fmt, h, loading, table } from '../ui.js';
 
 const KPIS = ['volumes', 'transit_od', 'transit_legs', 'dwell', 'on_time', 'eta_accuracy', 'utilisation'];
@@ -75,7 +75,7 @@ function section(title, ...content) {
 function volumes(rows) {
   if (!rows.length) return empty('No bookings yet.');
   const corridors = [...new Set(rows.map((r) => r.corridor))];
-  const colors = Object.fromEntries(corridors.map((c, i) => [c, ITINERARY_COLORS[i % ITINERARY_COLORS.length]]));
+  const colors = Object.fromEntries(corridors.map((c, i) => [c, corridorColor(c, i)]));
   const months = [...new Set(rows.map((r) => r.month))].sort();
   const columns = months.map((m) => ({ label: m, parts: Object.fromEntries(rows.filter((r) => r.month === m).map((r) => [r.corridor, r.teu])) }));
   return [h('div', { class: 'chart' }, stackedColumns('TEU booked per departure month', columns, colors, { unit: (v) => fmt.num(v) })),

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { placeInput } from '../autocomplete.js';
 import { barChart } from '../charts.js';
-import { drawItinerary, figures, legsList, linkIndex, normaliseItinerary } from '../itinerary.js';
+import { corridorColor, drawItinerary, figures, legsList, linkIndex, normaliseItinerary } from '../itinerary.js';
 import { createMap, L } from '../map.js';
 import { announce, clearFieldErrors, empty, errorBox, field, fill, fmt, h, loading, showFieldErrors } from '../ui.js';
 import { fitTo } from './network.js';
@@ -133,7 +133,8 @@ export default {
       fill(chart, loading('Comparing corridors…'));
       try {
         const comparison = await api('/plan/compare', { method: 'POST', body: request });
-        const rows = comparison.corridors.map((c, i) => ({ ...normaliseItinerary(c.best, i), label: c.corridor }));
+        const rows = comparison.corridors.map((c, i) => ({ ...normaliseItinerary(c.best, i), label: c.corridor,
+          color: corridorColor(c.corridor, i) }));
         fill(chart, h('p', { class: 'hint' }, 'Each corridor\'s best itinerary for this request, per container.'),
           comparisonCharts(rows));
       } catch (err) {
