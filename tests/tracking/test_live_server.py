@@ -145,8 +145,10 @@ def test_every_acknowledged_event_survives_sigkill_during_ingestion(server: Live
 
     poster = threading.Thread(target=post_until_killed)
     poster.start()
-    while len(acknowledged) < 3:
+    deadline = time.monotonic() + 120
+    while len(acknowledged) < 3 and poster.is_alive() and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert len(acknowledged) >= 3, "the server acknowledged too few batches to test anything"
     time.sleep(0.05)  # into the next batch's ingestion
     server.kill()
     stop.set()
