@@ -199,7 +199,7 @@ def _filtered(statement: Select[Any], where: EventFilter) -> Select[Any]:
     if where.container:
         statement = statement.where(c.container == where.container)
     if where.shipment:
-        statement = statement.where(or_(c.shipment == where.shipment, c.body.contains(where.shipment)))
+        statement = statement.where(c.shipment == where.shipment)
     if where.locode:
         statement = statement.where(c.locode == where.locode)
     if where.event_types:
