@@ -105,8 +105,9 @@ def set_up(url: str) -> str:
 def start_server(url: str, port: int, data_dir: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "KARVAN_DATABASE_URL": url, "KARVAN_DATA_DIR": data_dir}
     env.pop("KARVAN_NETWORK", None)
+    log = open(Path(data_dir) / f"server-{port}.log", "wb")  # noqa: SIM115  (closed with the process)
     return subprocess.Popen([sys.executable, "-m", "karvan.cli.main", "serve", "--port", str(port),
-                             "--no-migrate"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--no-migrate"], env=env, stdout=subprocess.DEVNULL, stderr=log)
 
 
 async def wait_ready(base: str) -> None:
