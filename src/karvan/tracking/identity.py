@@ -21,10 +21,12 @@ from karvan.tracking.model import ContainerEvent, utc_text
 _NAMESPACE = uuid.UUID("6f1f1c39-4c59-4a43-9c9a-2d1f3b0a7e11")
 
 
-def content_key(event: ContainerEvent) -> str:
+def content_key(event: ContainerEvent, event_time_text: str | None = None) -> str:
+    """The key; `event_time_text` is `utc_text(event.event_time)` when the caller has it already."""
     refs = json.dumps(sorted(event.references), separators=(",", ":")) if event.references else ""
     fields = (
-        event.event_type.value, event.code, event.classifier.value, utc_text(event.event_time),
+        event.event_type.value, event.code, event.classifier.value,
+        event_time_text or utc_text(event.event_time),
         event.container or "", event.shipment or "", refs, event.locode or "", event.facility or "",
         event.service or "", event.departure or "", event.mode or "", "R" if event.retracted else "",
         utc_text(event.updated_at) if event.updated_at else "",

@@ -66,12 +66,13 @@ _PLAIN_BODIES = {f: json.dumps({"format": f}, separators=(",", ":"))
 _PLAIN_FORMATS: dict[str, dict[str, Any]] = {text: {"format": f} for f, text in _PLAIN_BODIES.items()}
 
 
-def to_row(event: ContainerEvent, key: str, received_at: str, org_id: str | None) -> dict[str, Any]:
+def to_row(event: ContainerEvent, key: str, received_at: str, org_id: str | None,
+           event_time_text: str | None = None) -> dict[str, Any]:
     """The table row; its keys are in the table's column order (the SQLite fast path relies on it)."""
     return {
         "event_id": event.event_id or derived_event_id(key), "version": version_text(event),
         "content_key": key, "event_type": event.event_type.value, "code": event.code,
-        "classifier": event.classifier.value, "event_time": utc_text(event.event_time),
+        "classifier": event.classifier.value, "event_time": event_time_text or utc_text(event.event_time),
         "offset_minutes": _offset_minutes(event.event_time), "container": event.container,
         "shipment": event.shipment, "locode": event.locode, "facility": event.facility,
         "service": event.service, "departure": event.departure, "mode": event.mode,
@@ -114,8 +115,9 @@ def store_events(conn: Connection | Session, events: Iterable[ContainerEvent], *
     batch: dict[str, tuple[ContainerEvent, dict[str, Any]]] = {}
     identities: set[tuple[str, str]] = set()
     for event in events:
-        key = content_key(event)
-        row = to_row(event, key, received_at, org_id)
+        time_text = utc_text(event.event_time)
+        key = content_key(event, time_text)
+        row = to_row(event, key, received_at, org_id, time_text)
         identity = (row["event_id"], row["version"])
         if key in batch or identity in identities:
             result.duplicates += 1

@@ -8,6 +8,8 @@ from karvan.tracking.formats.common import FieldError, container_number, optiona
 from karvan.tracking.model import Classifier, ContainerEvent, EventType, Routing
 
 SCHEMA = "karvan-event"
+_TYPES = {t.value: t for t in EventType}
+_CLASSIFIERS = {c.value: c for c in Classifier}
 
 
 def unwrap(document: Any) -> list[Any]:
@@ -24,11 +26,11 @@ def to_events(raw: dict[str, Any], source: str = "karvan") -> list[ContainerEven
     else:
         eq = [(i, v) for i, (k, v) in enumerate(refs) if k == "EQ"]
         container = container_number(eq[0][1], f"references[{eq[0][0]}].value") if eq else None
-    try:
-        event_type = EventType(raw["type"])
-        classifier = Classifier(raw["classifier"])
-    except (KeyError, ValueError) as error:
-        raise FieldError("type", str(error)) from None
+    event_type = _TYPES.get(raw.get("type", ""))
+    classifier = _CLASSIFIERS.get(raw.get("classifier", ""))
+    if event_type is None or classifier is None:
+        raise FieldError("type" if event_type is None else "classifier",
+                         "not a known event type or classifier")
     operator = raw.get("operator")
     return [ContainerEvent(
         event_id=str(raw.get("eventId") or ""),
