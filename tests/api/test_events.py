@@ -87,7 +87,8 @@ def test_operator_cannot_report_for_another_operator_and_nothing_is_half_stored(
     assert shipper.client.post("/events", json={"events": [ktz_event(0)]}).status_code == 403
 
 
-def test_customer_reads_only_containers_on_its_shipments(api_app: FastAPI, tenant: Callable[..., Any]) -> None:
+def test_customer_reads_only_containers_on_its_shipments(api_app: FastAPI,
+                                                        tenant: Callable[..., Any]) -> None:
     ktz = tenant("railway", operators=["KTZ"], scope="write")
     other = dict(ktz_event(5), references=[{"referenceType": "EQ", "referenceValue": "MSKU1234565"}])
     assert ktz.client.post("/events", json={"events": [ktz_event(0), other]}).status_code == 200

@@ -47,11 +47,13 @@ class ExportFormat(StrEnum):
 
 @router.post("", summary="Report tracking events (DCSA T&T 2.2/3.0, EPCIS 2.0, Karvan JSON, CSV)",
              openapi_extra={"requestBody": {"required": True, "content": {
-                 "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}}}})
+                 "application/json": {"schema": {"type": "object"}},
+                 "text/csv": {"schema": {"type": "string"}}}}})
 async def post_events(request: Request, fmt: Format | None = Query(None, alias="format"),
                       partial: bool = Query(False, description="store valid events, report invalid ones"),
                       principal: Principal = Depends(require_scope("write")),
-                      db: Database = Depends(get_db), network: Network = Depends(get_network)) -> JSONResponse:
+                      db: Database = Depends(get_db),
+                      network: Network = Depends(get_network)) -> JSONResponse:
     raw = await request.body()
     try:
         text = raw.decode("utf-8")
@@ -98,9 +100,10 @@ def _cursor(cursor: str | None) -> int:
 @router.get("", summary="Stored events (every version), as DCSA 3.0 events or an EPCIS 2.0 document")
 def get_events(response: Response,
                fmt: ExportFormat = Query(ExportFormat.DCSA, alias="format"),
-               container: str | None = Query(None, alias="equipmentReference", description="container number"),
-               shipment: str | None = Query(None, description="Karvan shipment id (shp_...) or booking/document "
-                                                             "reference"),
+               container: str | None = Query(None, alias="equipmentReference",
+                                             description="container number"),
+               shipment: str | None = Query(None, description="Karvan shipment id (shp_...) or "
+                                                             "booking/document reference"),
                locode: str | None = Query(None, alias="UNLocationCode"),
                event_types: str | None = Query(None, alias="eventTypes", description="comma-separated"),
                updated_since: datetime | None = Query(None, alias="eventUpdatedDateTime",

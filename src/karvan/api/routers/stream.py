@@ -116,7 +116,8 @@ async def org_stream(request: Request, principal: Principal = Depends(require_sc
 async def shipment_stream(shipment_id: str, request: Request,
                           principal: Principal = Depends(require_scope("read")),
                           db: Database = Depends(get_db),
-                          last_event_id: str | None = Header(None, alias="Last-Event-ID")) -> StreamingResponse:
+                          last_event_id: str | None = Header(None, alias="Last-Event-ID"),
+                          ) -> StreamingResponse:
     def containers() -> list[str]:
         with db.session() as session:
             shipment = session.get(ShipmentRow, shipment_id)
