@@ -292,3 +292,11 @@ def test_generate_keeps_a_departure_published_by_hand(ktz: Tenant) -> None:
         "service_id": "ktz-ferry", "from_date": "2026-05-04", "to_date": "2026-05-10"}).json()
     assert (result["created"], result["existing"]) == (1, 1)  # Thursday created, Monday kept
     assert ktz.client.get(f"/departures/{by_hand['id']}").json()["capacity_teu"] == 7
+
+
+def test_a_filter_time_beyond_the_calendar_is_a_problem_not_a_server_error(ktz: Tenant) -> None:
+    """0001-01-01 at +05:00 is a valid ISO 8601 time that has no UTC equivalent a database can hold."""
+    response = ktz.client.get("/departures", params={"from": "0001-01-01T00:00:00+05:00"})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "out of range" in response.json()["detail"]

@@ -4,7 +4,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from importlib import resources
 from pathlib import Path
@@ -69,6 +69,23 @@ def test_events_are_valid_and_ordered(server: tuple[str, type[_Capture]]) -> Non
     assert simulated == sorted(simulated)
     assert {e["code"] for e in events} >= {"GTIN", "LOAD", "DEPA", "ARRI", "DISC", "XGCT"}
     assert waits and all(w > 0 for w in waits)
+
+
+def test_history_keeps_real_durations_ends_now_and_is_posted_without_waiting(
+        server: tuple[str, type[_Capture]]) -> None:
+    url, handler = server
+    waits: list[float] = []
+    before = datetime.now(UTC)
+    run_feed(SCENARIO, url, "secret", speed=3600.0, history_days=30, max_events=200, sleep=waits.append)
+    events = [e for _, body in handler.received for e in body["events"]]
+    stamped = [datetime.fromisoformat(e["time"]) for e in events]
+    simulated = [datetime.fromisoformat(e["details"]["simulated_time"]) for e in events]
+    assert waits == []
+    assert max(stamped) <= datetime.now(UTC)
+    assert min(stamped) < before - timedelta(days=1)
+    # One simulated hour is one real hour in the history part.
+    drift = (stamped[-1] - stamped[0]) - (simulated[-1] - simulated[0])
+    assert abs(drift.total_seconds()) <= 2  # both ends are written to the second
 
 
 def test_refused_key_is_an_input_error(server: tuple[str, type[_Capture]]) -> None:

@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from karvan.errors import (
@@ -110,6 +111,15 @@ def _http(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, detail, instance=request.url.path, headers=exc.headers)
 
 
+def _statement(request: Request, exc: Exception) -> JSONResponse:
+    """SQLAlchemy wraps what a column type raises while binding (e.g. an InputError for an
+    out-of-range time) in a StatementError: answer the error the core meant."""
+    assert isinstance(exc, StatementError)
+    if isinstance(exc.orig, KarvanError):
+        return _karvan(request, exc.orig)
+    return _unexpected(request, exc)
+
+
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "an unexpected error occurred; it has been logged", instance=request.url.path)
@@ -119,6 +129,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(KarvanError, _karvan)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(StatementError, _statement)
     app.add_exception_handler(Exception, _unexpected)
 
 

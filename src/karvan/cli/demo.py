@@ -44,12 +44,13 @@ def _wait_ready(base_url: str, server: subprocess.Popen[bytes], timeout_s: float
     raise InputError(f"the server did not become ready within {timeout_s:.0f} s", field="--port")
 
 
-def _feed_in_background(scenario_path: Path, base_url: str, key: str, speed: float) -> threading.Thread:
+def _feed_in_background(scenario_path: Path, base_url: str, key: str, speed: float,
+                        history_days: float) -> threading.Thread:
     scenario = load_scenario(scenario_path)
 
     def feed() -> None:
         try:
-            sent = run_feed(scenario, base_url, key, speed=speed)
+            sent = run_feed(scenario, base_url, key, speed=speed, history_days=history_days)
             typer.echo(f"feed: finished, {sent} simulated events posted")
         except Exception as error:  # the feed is a demo aid: report it and keep serving
             typer.echo(f"feed stopped: {error}")
@@ -66,6 +67,8 @@ def demo_command(
     feed: bool = typer.Option(True, "--feed/--no-feed", help="post simulated journeys as tracking events"),
     scenario: Path = typer.Option(Path("scenarios/baseline.yaml"), help="scenario the feed simulates"),
     speed: float = typer.Option(3600.0, min=1, help="feed pace: simulated seconds per real second"),
+    history_days: float = typer.Option(90.0, "--history-days", min=0,
+                                       help="simulated days posted at once as history ending now"),
     duration: float | None = typer.Option(None, min=1, help="stop after this many seconds (default: Ctrl-C)"),
 ) -> None:
     """Run the whole platform on the bundled network and an embedded SQLite database."""
@@ -101,8 +104,9 @@ def demo_command(
             typer.echo(f"  {name:<34} {token}")
         if feed:
             admin_key = tokens["Demo Corridor Administration"]
-            _feed_in_background(scenario, base_url, admin_key, speed)
-            typer.echo(f"feed: posting simulated journeys from {scenario} at {speed:g}x")
+            _feed_in_background(scenario, base_url, admin_key, speed, history_days)
+            typer.echo(f"feed: posting {history_days:g} days of simulated history from {scenario}, "
+                       f"then live at {speed:g}x")
         typer.echo("Press Ctrl-C to stop.")
         deadline = time.monotonic() + duration if duration else None
         while server.poll() is None and (deadline is None or time.monotonic() < deadline):

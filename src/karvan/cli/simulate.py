@@ -46,6 +46,9 @@ def simulate_command(
     feed: str | None = typer.Option(None, help="also post simulated journeys as events to this API base URL"),
     api_key: str | None = typer.Option(None, "--api-key", help="API key for --feed"),
     speed: float = typer.Option(3600.0, min=1, help="--feed pace: simulated seconds per real second"),
+    history_days: float = typer.Option(0.0, "--history-days", min=0,
+                                       help="--feed: post the first N simulated days at once as history "
+                                            "ending now, with real durations"),
     max_events: int | None = typer.Option(None, min=1, help="--feed: stop after this many events"),
 ) -> None:
     """Simulate a scenario: throughput, transit times, queues, utilisation and ranked bottlenecks."""
@@ -63,7 +66,8 @@ def simulate_command(
 
         if not api_key:
             raise fail("--feed needs --api-key")
-        sent = run_feed(spec, feed, api_key, speed=speed, max_events=max_events, echo=console.print)
+        sent = run_feed(spec, feed, api_key, speed=speed, history_days=history_days,
+                        max_events=max_events, echo=console.print)
         console.print(f"posted {sent} events to {feed}")
         return
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),

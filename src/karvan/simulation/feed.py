@@ -5,9 +5,11 @@ tracked (a valid ISO 6346 number with owner code KRVU), so the feed stays light.
 Karvan's JSON event form: GTIN at the origin, LOAD/DISC per ride (with service and departure),
 DEPA/ARRI of the vehicle carrying it, XGCT after a gauge change, GTOT on delivery.
 
-Pacing: simulated time runs `speed` times faster than the wall clock from the moment the feed
-starts, and each event is posted when its simulated moment comes, stamped with that wall-clock moment
-(so no "actual" event is ever in the future); the simulated time is kept in `details`. Places without
+Pacing: with `history_days`, the first that many simulated days are history: they end now, keep
+their real durations, and are posted at once (so analytics have real transit and dwell times). After
+that, simulated time runs `speed` times faster than the wall clock, and each event is posted when its
+simulated moment comes, stamped with that wall-clock moment (so no "actual" event is ever in the
+future); the simulated time is kept in `details`. Places without
 a UN/LOCODE (local codes such as KZ-ALTYN) go in `facility`.
 """
 
@@ -92,8 +94,9 @@ def _post(client: httpx.Client, url: str, batch: list[dict[str, Any]]) -> None:
 
 
 def run_feed(scenario: Scenario, base_url: str, api_key: str, *, speed: float = 3600.0,
-             max_events: int | None = None, echo: Callable[[str], None] | None = None,
-             sleep: Callable[[float], None] = time.sleep, client: httpx.Client | None = None) -> int:
+             history_days: float = 0.0, max_events: int | None = None,
+             echo: Callable[[str], None] | None = None, sleep: Callable[[float], None] = time.sleep,
+             client: httpx.Client | None = None) -> int:
     """Post the scenario's simulated events to `base_url`/events, paced; returns how many were sent."""
     events = simulated_events(scenario)
     if max_events is not None:
@@ -106,8 +109,12 @@ def run_feed(scenario: Scenario, base_url: str, api_key: str, *, speed: float = 
     sent = 0
     try:
         batch: list[dict[str, Any]] = []
+        history_h = history_days * 24.0
         for index, (hours, fields) in enumerate(events):
-            due = started + timedelta(seconds=hours * 3600.0 / speed)
+            if hours <= history_h:
+                due = started - timedelta(hours=history_h - hours)
+            else:
+                due = started + timedelta(seconds=(hours - history_h) * 3600.0 / speed)
             wait_s = (due - datetime.now(UTC)).total_seconds()
             if wait_s > 0:
                 if batch:

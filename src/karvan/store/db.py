@@ -60,7 +60,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             raise InputError("time without a UTC offset", fix="give an ISO 8601 time such as "
                              "2026-05-04T08:00:00+05:00")
-        value = value.astimezone(UTC)
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            raise InputError(f"time {value.isoformat()} is out of range",
+                             fix="give a time between years 1 and 9999 in UTC") from None
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
