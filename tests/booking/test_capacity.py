@@ -12,7 +12,7 @@ from karvan.booking.capacity import CapacityError, Need, Run, ensure_departures,
 from karvan.errors import ConflictError
 from karvan.network.network import Network
 from karvan.store.db import Database
-from karvan.store.models import Departure
+from karvan.store.models import AuditEntry, Departure
 
 RUN_AT = datetime(2030, 5, 6, 0, 0, tzinfo=UTC)
 ONE_TEU = Need(teu=1, reefer_plugs=0, dangerous_goods=False)
@@ -27,7 +27,7 @@ def _departure(db: Database, departure_id: str) -> Departure:
 
 def _ensure(db: Database, runs: list[Run]) -> dict[tuple[str, datetime], str]:
     with db.write_session() as session:
-        return ensure_departures(session, runs)
+        return ensure_departures(session, runs, actor="test")
 
 
 def test_missing_departure_is_created_from_the_service_once(db: Database, network: Network,
@@ -40,6 +40,9 @@ def test_missing_departure_is_created_from_the_service_once(db: Database, networ
     assert (row.capacity_teu, row.reefer_plugs, row.booked_teu, row.operator_code) == (6, 2, 0, "KTZ")
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Departure)) == 1
+        created = session.scalars(select(AuditEntry.entity_id).where(
+            AuditEntry.action == "departure.create_from_schedule")).all()
+    assert created == [first[run.key]]
 
 
 def test_concurrent_creation_makes_one_row(db: Database, network: Network, operators: object) -> None:

@@ -140,7 +140,7 @@ def book(session: Session, network: Network, principal: Principal, request: Book
     if request.shipment_id is not None:
         _check_shipment(get_shipment(session, principal, request.shipment_id), quote, network, itinerary)
     runs = _runs(network, itinerary)
-    departure_ids = ensure_departures(session, runs)
+    departure_ids = ensure_departures(session, runs, principal.actor)
     row = BookingRow(
         org_id=principal.org_id, created_by=principal.actor, created_at=now, updated_at=now,
         quote_id=quote.id, itinerary_index=itinerary.index, shipment_id=request.shipment_id,

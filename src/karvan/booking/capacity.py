@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from karvan.errors import ConflictError
 from karvan.network.model import Service
+from karvan.store import audit
 from karvan.store.models import Departure, DepartureStatus, OrganisationOperator, new_id
 
 
@@ -57,13 +58,14 @@ class CapacityError(ConflictError):
         super().__init__(message)
 
 
-def ensure_departures(session: Session, runs: Iterable[Run]) -> dict[tuple[str, datetime], str]:
-    """The departure id of every run by `Run.key`, creating rows that do not exist yet. Commits."""
+def ensure_departures(session: Session, runs: Iterable[Run], actor: str) -> dict[tuple[str, datetime], str]:
+    """The departure id of every run by `Run.key`, creating rows that do not exist yet (audited as
+    done by `actor`). Commits."""
     ids: dict[tuple[str, datetime], str] = {}
     for run in runs:
         existing = _find(session, run)
         if existing is None:
-            _insert_missing(session, run)
+            _insert_missing(session, run, actor)
             existing = _find(session, run)
         assert existing is not None  # inserted above, or by a concurrent request in the meantime
         ids[run.key] = existing
@@ -76,7 +78,7 @@ def _find(session: Session, run: Run) -> str | None:
         Departure.service_id == run.service.id, Departure.departs_at == run.departs_at))
 
 
-def _insert_missing(session: Session, run: Run) -> None:
+def _insert_missing(session: Session, run: Run, actor: str) -> None:
     service = run.service
     org_id = session.scalar(select(OrganisationOperator.org_id).where(
         OrganisationOperator.operator_code == service.operator))
@@ -94,8 +96,11 @@ def _insert_missing(session: Session, run: Run) -> None:
     }
     dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = dialect_insert(Departure).values(**values).on_conflict_do_nothing(
-        index_elements=["service_id", "departs_at"])
-    session.execute(statement)
+        index_elements=["service_id", "departs_at"]).returning(Departure.id)
+    if session.execute(statement).scalar() is not None:  # None: a concurrent request inserted it first
+        audit.record(session, org_id=org_id, actor=actor, action="departure.create_from_schedule",
+                     entity="departure", entity_id=str(values["id"]),
+                     detail={"before": None, "after": {k: str(v) for k, v in values.items()}})
 
 
 def reserve(session: Session, departure_ids: Iterable[str], need: Need) -> None:
