@@ -66,8 +66,11 @@ def _request(network: Network, origin: str, destination: str, depart: str | None
 
 
 def _stamp(moment: datetime) -> str:
-    """Local time at the place, short: the JSON output carries full ISO 8601 times with offsets."""
-    return moment.strftime("%b %d %H:%M")
+    """Local time at the place with its UTC offset (legs cross time zones: Brest is UTC+3, the
+    Polish side UTC+1), short; the JSON output carries full ISO 8601 times."""
+    offset = moment.utcoffset()
+    hours = (offset.total_seconds() / 3600) if offset is not None else 0.0
+    return f"{moment:%b %d %H:%M} {hours:+g}"
 
 
 def _itinerary_table(rank: int, it: Itinerary) -> Table:
