@@ -39,6 +39,17 @@ def test_non_object_body_is_422_not_500(tenant: Callable[..., Tenant]) -> None:
         assert response.status_code == 422, body
 
 
+def test_a_value_the_database_cannot_store_is_422(database_url: str, tenant: Callable[..., Tenant]) -> None:
+    """PostgreSQL text cannot hold NUL; SQLite can. Either way the client hears about its input."""
+    org = tenant(scope="admin")
+    response = org.client.post(f"/orgs/{org.org_id}/users", json={"email": "a@b.kz", "name": "A\u0000B"})
+    if database_url.startswith("postgresql"):
+        assert response.status_code == 422, response.text
+        assert response.json()["type"].endswith("unstorable-value")
+    else:
+        assert response.status_code == 201, response.text
+
+
 def test_streamed_oversize_body_without_length_is_413(
     database_url: str, api_network: object, tenant: Callable[..., Tenant]
 ) -> None:

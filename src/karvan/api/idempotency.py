@@ -3,7 +3,7 @@
 Use it in a route that creates something:
 
     def create(body: In, idem: Idempotency = Depends(idempotency),
-               session: Session = Depends(get_session), principal = Depends(require_scope("write"))):
+               session: Session = SESSION, principal = Depends(require_scope("write"))):
         if (stored := idem.replay(session)) is not None:
             return stored
         ... change the database through the core ...

@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from karvan.errors import (
@@ -72,7 +72,8 @@ def _validation(request: Request, exc: Exception) -> JSONResponse:
     if any(e.get("type") == "json_invalid" for e in raw):
         return problem(400, "the request body is not valid JSON", slug="malformed-json",
                        instance=request.url.path, field="body")
-    errors = [{"field": _field_of(e.get("loc", ())), "message": str(e.get("msg", "invalid")),
+    errors = [{"field": _field_of(e.get("loc", ())),
+               "message": str(e.get("msg", "invalid")).removeprefix("Value error, "),
                "in": str(e["loc"][0]) if e.get("loc") else "body"} for e in raw]
     first = errors[0] if errors else {"field": "body", "message": "invalid"}
     return problem(422, f"{first['field']}: {first['message']}", slug="validation-error",
@@ -111,6 +112,13 @@ def _http(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, detail, instance=request.url.path, headers=exc.headers)
 
 
+def _data(request: Request, exc: Exception) -> JSONResponse:
+    """The database refused a value the request carried (a NUL character in text on PostgreSQL, a
+    number beyond its column): the client's input, so a 422, whichever router let it through."""
+    return problem(422, "a value in the request cannot be stored: remove NUL characters and keep "
+                   "numbers within range", slug="unstorable-value", instance=request.url.path)
+
+
 def _statement(request: Request, exc: Exception) -> JSONResponse:
     """SQLAlchemy wraps what a column type raises while binding (e.g. an InputError for an
     out-of-range time) in a StatementError: answer the error the core meant."""
@@ -129,6 +137,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(KarvanError, _karvan)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(DataError, _data)
     app.add_exception_handler(StatementError, _statement)
     app.add_exception_handler(Exception, _unexpected)
 

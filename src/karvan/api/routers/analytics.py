@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from karvan.analytics.source import warehouse_from_database
 from karvan.api.auth import get_principal
-from karvan.api.deps import get_session
+from karvan.api.deps import SESSION
 from karvan.api.problems import PROBLEM_RESPONSES
 from karvan.tenancy.principal import Principal
 
@@ -27,7 +27,7 @@ Kpi = Literal["volumes", "transit_od", "transit_legs", "dwell", "on_time", "eta_
 @router.get("/{kpi}", summary="One KPI: volumes, transit times, dwell, on-time, ETA accuracy or utilisation")
 def get_kpi(kpi: Kpi, tolerance_hours: float = Query(24.0, ge=0, le=24 * 60,
                                                       description="on_time: lateness still counted on time"),
-            session: Session = Depends(get_session),
+            session: Session = SESSION,
             principal: Principal = Depends(get_principal)) -> dict[str, Any]:
     org = None if principal.is_corridor_admin else principal.org_id
     warehouse = warehouse_from_database(session, org)

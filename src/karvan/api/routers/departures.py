@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from karvan.api.auth import get_principal, require_scope
-from karvan.api.deps import get_network, get_session
+from karvan.api.deps import SESSION, get_network
 from karvan.api.idempotency import Idempotency, idempotency
 from karvan.api.pagination import PageOut, PageParams
 from karvan.api.problems import PROBLEM_RESPONSES
@@ -103,7 +103,7 @@ def list_departures(
         status: DepartureStatus | None = Query(None),
         mine: bool = Query(False, description="only my organisation's departures"),
         page: PageParams = Depends(), principal: Principal = Depends(get_principal),
-        session: Session = Depends(get_session), network: Network = Depends(get_network)
+        session: Session = SESSION, network: Network = Depends(get_network)
 ) -> PageOut[DepartureOut]:
     where = DepartureFilter(service_id=service_id, operator_code=operator, origin=origin,
                             destination=destination, departs_from=departs_from, departs_before=departs_before,
@@ -114,7 +114,7 @@ def list_departures(
 
 @router.post("", status_code=201, response_model=DepartureOut, summary="Publish one departure (operator)")
 def publish_departure(body: DepartureIn, principal: Principal = Depends(require_scope(Scope.WRITE)),
-                      session: Session = Depends(get_session), network: Network = Depends(get_network),
+                      session: Session = SESSION, network: Network = Depends(get_network),
                       idem: Idempotency = Depends(idempotency)) -> JSONResponse:
     if (stored := idem.replay(session)) is not None:
         return stored
@@ -126,7 +126,7 @@ def publish_departure(body: DepartureIn, principal: Principal = Depends(require_
 @router.post("/generate", status_code=201, response_model=GeneratedOut,
              summary="Publish the timetabled departures of a date range (operator)")
 def generate_departures(body: GenerateIn, principal: Principal = Depends(require_scope(Scope.WRITE)),
-                        session: Session = Depends(get_session), network: Network = Depends(get_network),
+                        session: Session = SESSION, network: Network = Depends(get_network),
                         idem: Idempotency = Depends(idempotency)) -> JSONResponse:
     if (stored := idem.replay(session)) is not None:
         return stored
@@ -138,7 +138,7 @@ def generate_departures(body: GenerateIn, principal: Principal = Depends(require
 
 
 @router.get("/{departure_id}", response_model=DepartureOut, summary="One departure")
-def get_departure(departure_id: str, session: Session = Depends(get_session),
+def get_departure(departure_id: str, session: Session = SESSION,
                   network: Network = Depends(get_network)) -> DepartureOut:
     return _out(publishing.get(session, departure_id), network)
 
@@ -147,7 +147,7 @@ def get_departure(departure_id: str, session: Session = Depends(get_session),
               summary="Change capacity, equipment or status (operator); never below what is booked")
 def change_departure(departure_id: str, body: DepartureChange,
                      principal: Principal = Depends(require_scope(Scope.WRITE)),
-                     session: Session = Depends(get_session), network: Network = Depends(get_network)
+                     session: Session = SESSION, network: Network = Depends(get_network)
                      ) -> DepartureOut:
     departure = publishing.change(session, principal, departure_id, capacity_teu=body.capacity_teu,
                                   reefer_plugs=body.reefer_plugs, dangerous_goods=body.dangerous_goods,

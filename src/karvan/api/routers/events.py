@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from karvan.api import problems
 from karvan.api.auth import require_scope
-from karvan.api.deps import get_db, get_network, get_session
+from karvan.api.deps import SESSION, get_db, get_network
 from karvan.api.problems import PROBLEM_RESPONSES
 from karvan.errors import InputError
 from karvan.network.network import Network
@@ -110,7 +110,7 @@ def get_events(response: Response,
                                                       description="stored at or after this instant"),
                cursor: str | None = Query(None), limit: int = Query(100, ge=1, le=1000),
                principal: Principal = Depends(require_scope("read")),
-               session: Session = Depends(get_session)) -> dict[str, Any]:
+               session: Session = SESSION) -> dict[str, Any]:
     types = [t.strip() for t in (event_types or "").split(",") if t.strip()]
     for value in types:
         if value not in EventType.__members__:

@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from karvan.api.auth import get_principal, require_scope
-from karvan.api.deps import get_network, get_session
+from karvan.api.deps import SESSION, get_network
 from karvan.api.idempotency import Idempotency, idempotency
 from karvan.api.pagination import PageOut, PageParams
 from karvan.api.problems import PROBLEM_RESPONSES
@@ -114,21 +114,21 @@ def _known_operators(network: Network) -> set[str]:
 
 
 @router.get("/me", response_model=OrgOut, summary="The caller's organisation")
-def get_me(principal: Principal = Depends(get_principal), session: Session = Depends(get_session)) -> OrgOut:
+def get_me(principal: Principal = Depends(get_principal), session: Session = SESSION) -> OrgOut:
     return OrgOut.from_row(orgs.get_org(session, principal, principal.org_id))
 
 
 @router.get("", response_model=PageOut[OrgOut], summary="Organisations the caller may see")
 def list_orgs(kind: OrgKind | None = Query(None), page: PageParams = Depends(),
               principal: Principal = Depends(get_principal),
-              session: Session = Depends(get_session)) -> PageOut[OrgOut]:
+              session: Session = SESSION) -> PageOut[OrgOut]:
     result = orgs.list_orgs(session, principal, kind=kind, cursor=page.cursor, limit=page.limit)
     return PageOut.of(result, OrgOut.from_row)
 
 
 @router.post("", status_code=201, response_model=OrgOut, summary="Create an organisation (corridor_admin)")
 def create_org(body: OrgIn, principal: Principal = Depends(require_scope(Scope.ADMIN)),
-               session: Session = Depends(get_session), network: Network = Depends(get_network),
+               session: Session = SESSION, network: Network = Depends(get_network),
                idem: Idempotency = Depends(idempotency)) -> JSONResponse:
     if (stored := idem.replay(session)) is not None:
         return stored
@@ -139,20 +139,20 @@ def create_org(body: OrgIn, principal: Principal = Depends(require_scope(Scope.A
 
 @router.get("/{org_id}", response_model=OrgOut, summary="One organisation")
 def get_org(org_id: str, principal: Principal = Depends(get_principal),
-            session: Session = Depends(get_session)) -> OrgOut:
+            session: Session = SESSION) -> OrgOut:
     return OrgOut.from_row(orgs.get_org(session, principal, org_id))
 
 
 @router.get("/{org_id}/users", response_model=PageOut[UserOut], summary="An organisation's users")
 def list_users(org_id: str, page: PageParams = Depends(), principal: Principal = Depends(get_principal),
-               session: Session = Depends(get_session)) -> PageOut[UserOut]:
+               session: Session = SESSION) -> PageOut[UserOut]:
     result = orgs.list_users(session, principal, org_id, cursor=page.cursor, limit=page.limit)
     return PageOut.of(result, UserOut.from_row)
 
 
 @router.post("/{org_id}/users", status_code=201, response_model=UserOut, summary="Add a user (admin scope)")
 def create_user(org_id: str, body: UserIn, principal: Principal = Depends(get_principal),
-                session: Session = Depends(get_session), idem: Idempotency = Depends(idempotency)
+                session: Session = SESSION, idem: Idempotency = Depends(idempotency)
                 ) -> JSONResponse:
     if (stored := idem.replay(session)) is not None:
         return stored
@@ -162,7 +162,7 @@ def create_user(org_id: str, body: UserIn, principal: Principal = Depends(get_pr
 
 @router.get("/{org_id}/keys", response_model=PageOut[KeyOut], summary="API keys (never their secrets)")
 def list_keys(org_id: str, page: PageParams = Depends(), principal: Principal = Depends(get_principal),
-              session: Session = Depends(get_session)) -> PageOut[KeyOut]:
+              session: Session = SESSION) -> PageOut[KeyOut]:
     result = orgs.list_keys(session, principal, org_id, cursor=page.cursor, limit=page.limit)
     return PageOut.of(result, KeyOut.from_row)
 
@@ -170,7 +170,7 @@ def list_keys(org_id: str, page: PageParams = Depends(), principal: Principal = 
 @router.post("/{org_id}/keys", status_code=201, response_model=IssuedKeyOut,
              summary="Issue an API key (admin scope); the token is shown once")
 def create_key(org_id: str, body: KeyIn, principal: Principal = Depends(get_principal),
-               session: Session = Depends(get_session)) -> JSONResponse:
+               session: Session = SESSION) -> JSONResponse:
     issued = orgs.create_key(session, principal, org_id, scope=body.scope, expires_at=body.expires_at,
                              label=body.label, user_id=body.user_id)
     session.commit()
@@ -180,7 +180,7 @@ def create_key(org_id: str, body: KeyIn, principal: Principal = Depends(get_prin
 
 @router.delete("/{org_id}/keys/{key_id}", status_code=204, summary="Revoke an API key (admin scope)")
 def revoke_key(org_id: str, key_id: str, principal: Principal = Depends(get_principal),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     orgs.revoke_key(session, principal, org_id, key_id)
     session.commit()
     return Response(status_code=204)
@@ -188,6 +188,6 @@ def revoke_key(org_id: str, key_id: str, principal: Principal = Depends(get_prin
 
 @router.get("/{org_id}/audit", response_model=PageOut[AuditOut], summary="Audit log, newest first (admin)")
 def list_audit(org_id: str, page: PageParams = Depends(), principal: Principal = Depends(get_principal),
-               session: Session = Depends(get_session)) -> PageOut[AuditOut]:
+               session: Session = SESSION) -> PageOut[AuditOut]:
     result = orgs.list_audit(session, principal, org_id, cursor=page.cursor, limit=page.limit)
     return PageOut.of(result, AuditOut.from_row)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from karvan import iso6346
 from karvan.api.auth import require_scope
-from karvan.api.deps import get_network, get_session
+from karvan.api.deps import SESSION, get_network
 from karvan.api.problems import PROBLEM_RESPONSES
 from karvan.errors import NotFoundError
 from karvan.network.network import Network
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/track", tags=["tracking"], responses=PROBLEM_RESPONS
 
 @router.get("/shipments/{shipment_id}", summary="Tracking state of every container of a shipment")
 def track_shipment(shipment_id: str, principal: Principal = Depends(require_scope("read")),
-                   session: Session = Depends(get_session),
+                   session: Session = SESSION,
                    network: Network = Depends(get_network)) -> dict[str, Any]:
     shipment = session.get(ShipmentRow, shipment_id)
     if shipment is None or not (principal.is_corridor_admin or shipment.org_id == principal.org_id):
@@ -39,7 +39,7 @@ def track_shipment(shipment_id: str, principal: Principal = Depends(require_scop
 
 @router.get("/{container}", summary="Tracking state of a container")
 def track_container(container: str, principal: Principal = Depends(require_scope("read")),
-                    session: Session = Depends(get_session),
+                    session: Session = SESSION,
                     network: Network = Depends(get_network)) -> dict[str, Any]:
     number = iso6346.validate(container, field="container")
     return service.state_json(service.track(session, number, principal, network))

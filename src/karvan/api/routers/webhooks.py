@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, HttpUrl
 from sqlalchemy.orm import Session
 
 from karvan.api.auth import require_scope
-from karvan.api.deps import get_session
+from karvan.api.deps import SESSION
 from karvan.api.problems import PROBLEM_RESPONSES
 from karvan.errors import NotFoundError
 from karvan.tenancy.principal import Principal
@@ -66,7 +66,7 @@ class SubscriptionCreated(SubscriptionOut):
 
 @router.post("", status_code=201, response_model=SubscriptionCreated, summary="Subscribe to tracking events")
 def create(body: SubscriptionIn, principal: Principal = Depends(require_scope("write")),
-           session: Session = Depends(get_session)) -> SubscriptionCreated:
+           session: Session = SESSION) -> SubscriptionCreated:
     sub = outbox.subscribe(session, principal.org_id, str(body.url), body.event_types, body.secret)
     session.commit()
     return SubscriptionCreated(id=sub.id, url=sub.url, event_types=list(sub.event_types), secret=sub.secret)
@@ -74,14 +74,14 @@ def create(body: SubscriptionIn, principal: Principal = Depends(require_scope("w
 
 @router.get("", response_model=list[SubscriptionOut], summary="The organisation's subscriptions")
 def list_subscriptions(principal: Principal = Depends(require_scope("read")),
-                       session: Session = Depends(get_session)) -> list[SubscriptionOut]:
+                       session: Session = SESSION) -> list[SubscriptionOut]:
     return [SubscriptionOut(id=s.id, url=s.url, event_types=list(s.event_types))
             for s in outbox.subscriptions(session, principal.org_id)]
 
 
 @router.delete("/{subscription_id}", status_code=204, summary="Stop a subscription")
 def delete(subscription_id: str, principal: Principal = Depends(require_scope("write")),
-           session: Session = Depends(get_session)) -> Response:
+           session: Session = SESSION) -> Response:
     if not outbox.unsubscribe(session, principal.org_id, subscription_id):
         raise NotFoundError(f"no subscription {subscription_id}")
     session.commit()
