@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
-
-def _save(fig: Any, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+from karvan.charts import monthly_bars_by_corridor, plt, save
 
 
 def report_charts(report: dict[str, list[dict[str, Any]]], folder: Path) -> list[Path]:
@@ -24,21 +13,12 @@ def report_charts(report: dict[str, list[dict[str, Any]]], folder: Path) -> list
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     if report["volumes"]:
-        months = sorted({r["month"] for r in report["volumes"]})
-        by_corridor: defaultdict[str, dict[str, float]] = defaultdict(dict)
-        for row in report["volumes"]:
-            by_corridor[row["corridor"]][row["month"]] = row["teu"]
         fig, ax = plt.subplots(figsize=(10, 4))
-        bottom = [0.0] * len(months)
-        for corridor, values in sorted(by_corridor.items()):
-            heights = [values.get(m, 0.0) for m in months]
-            ax.bar(months, heights, bottom=bottom, label=corridor)
-            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        monthly_bars_by_corridor(ax, report["volumes"], "teu")
         ax.set_ylabel("TEU booked (by departure month)")
         ax.set_title("Volumes by corridor")
         ax.legend(fontsize=8)
-        ax.tick_params(axis="x", rotation=45)
-        paths.append(_save(fig, folder / "volumes.png"))
+        paths.append(save(fig, folder / "volumes.png"))
     if report["on_time"]:
         fig, ax = plt.subplots(figsize=(10, 3.5))
         for corridor in sorted({r["corridor"] for r in report["on_time"]}):
@@ -48,7 +28,7 @@ def report_charts(report: dict[str, list[dict[str, Any]]], folder: Path) -> list
         ax.set_ylabel("% delivered on time")
         ax.set_title("On-time performance against the booked arrival")
         ax.legend(fontsize=8)
-        paths.append(_save(fig, folder / "on_time.png"))
+        paths.append(save(fig, folder / "on_time.png"))
     if report["dwell"]:
         rows = report["dwell"]
         fig, ax = plt.subplots(figsize=(10, 0.35 * len(rows) + 1.2))
@@ -58,5 +38,5 @@ def report_charts(report: dict[str, list[dict[str, Any]]], folder: Path) -> list
         ax.set_xlabel("dwell hours")
         ax.set_title("Dwell per node")
         ax.legend()
-        paths.append(_save(fig, folder / "dwell.png"))
+        paths.append(save(fig, folder / "dwell.png"))
     return paths

@@ -5,42 +5,22 @@ from __future__ import annotations
 import base64
 import html
 import json
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from karvan.charts import monthly_bars_by_corridor, plt, save
 
 HIGH = "#c0392b"
 NORMAL = "#2e86c1"
 
 
-def _save(fig: Any, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
 def throughput_chart(summary: dict[str, Any], path: Path) -> Path:
-    months = sorted({r["month"] for r in summary["delivered_monthly"]})
-    by_corridor: defaultdict[str, dict[str, float]] = defaultdict(dict)
-    for row in summary["delivered_monthly"]:
-        by_corridor[row["corridor"]][row["month"]] = row["teu"]
     fig, ax = plt.subplots(figsize=(10, 4.5))
-    bottom = [0.0] * len(months)
-    for corridor, values in sorted(by_corridor.items()):
-        heights = [values.get(m, 0.0) for m in months]
-        ax.bar(months, heights, bottom=bottom, label=corridor)
-        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    monthly_bars_by_corridor(ax, summary["delivered_monthly"], "teu")
     ax.set_ylabel("TEU delivered per month (mean of replications)")
     ax.set_title("Throughput by corridor")
-    ax.tick_params(axis="x", rotation=45)
     ax.legend(fontsize=8, ncol=2)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def transit_chart(summary: dict[str, Any], path: Path) -> Path:
@@ -58,7 +38,7 @@ def transit_chart(summary: dict[str, Any], path: Path) -> Path:
         ax.set_ylabel("containers", fontsize=8)
         ax.legend(fontsize=7)
     axes[-1, 0].set_xlabel("days from ready at origin to delivered")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def utilisation_chart(summary: dict[str, Any], path: Path, top: int = 18) -> Path:
@@ -76,7 +56,7 @@ def utilisation_chart(summary: dict[str, Any], path: Path, top: int = 18) -> Pat
     ax.axvline(85, color="grey", linestyle=":")
     ax.set_xlabel("utilisation % (95 % CI across replications)")
     ax.set_title("Resource utilisation")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def bottleneck_chart(summary: dict[str, Any], path: Path, top: int = 12) -> Path:
@@ -87,7 +67,7 @@ def bottleneck_chart(summary: dict[str, Any], path: Path, top: int = 12) -> Path
     ax.invert_yaxis()
     ax.set_xlabel("congestion delay caused, TEU-hours per week")
     ax.set_title("Bottlenecks, ranked")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def charts(result: dict[str, Any], folder: Path) -> list[Path]:
