@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from karvan.store.db import Database
-from karvan.tracking.model import Classifier, ContainerEvent, EventType
+from karvan.tracking.model import Classifier, ContainerEvent, EventType, utc_text
 from karvan.tracking.repository import (
     EventFilter,
     container_events,
@@ -67,4 +67,13 @@ def test_list_is_a_stable_cursor_with_filters(db: Database) -> None:
 def test_row_keys_follow_the_table_column_order() -> None:
     from karvan.tracking.repository import _COLUMNS, to_row
 
-    assert list(to_row(LOAD, "k" * 32, "2026-11-03T06:00:00.000000Z", None)) == _COLUMNS
+    row = to_row(LOAD, "k" * 32, "2026-11-03T06:00:00.000000Z", "org-1")
+    assert list(row) == _COLUMNS
+    # each value sits under its own column (the SQLite path inserts the values by position)
+    assert (row["event_id"], row["content_key"], row["event_type"], row["code"], row["classifier"]) == \
+        (LOAD.event_id, "k" * 32, LOAD.event_type.value, LOAD.code, LOAD.classifier.value)
+    assert (row["event_time"], row["container"], row["locode"], row["org_id"], row["received_at"]) == \
+        (utc_text(LOAD.event_time), LOAD.container, LOAD.locode, "org-1", "2026-11-03T06:00:00.000000Z")
+    assert row["offset_minutes"] == 0
+    assert to_row(replace(LOAD, event_time=T0.astimezone(timezone(timedelta(hours=5)))), "k" * 32, "",
+                  None)["offset_minutes"] == 5 * 60

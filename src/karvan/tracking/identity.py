@@ -25,7 +25,7 @@ def content_key(event: ContainerEvent, event_time_text: str | None = None) -> st
     """The key; `event_time_text` is `utc_text(event.event_time)` when the caller has it already."""
     refs = json.dumps(sorted(event.references), separators=(",", ":")) if event.references else ""
     fields = (
-        event.event_type.value, event.code, event.classifier.value,
+        str(event.event_type), event.code, str(event.classifier),  # StrEnum: str() is the value
         event_time_text or utc_text(event.event_time),
         event.container or "", event.shipment or "", refs, event.locode or "", event.facility or "",
         event.service or "", event.departure or "", event.mode or "", "R" if event.retracted else "",

@@ -58,13 +58,13 @@ def check(document: Document, *, max_events: int | None = None,
         raise InputError(f"{len(document.raw_events)} events in one batch; at most {max_events}",
                          field="events", fix="split the batch")
     parsed = parse(document)
-    now = now or datetime.now(UTC)
+    problems = validate.checker(now or datetime.now(UTC))
     good = []
     errors = list(parsed.errors)
     for index, event in parsed.events:
-        found = [EventError(index, p.field, p.message) for p in validate.problems(event, now)]
+        found = problems(event)
         if found:
-            errors += found
+            errors += [EventError(index, p.field, p.message) for p in found]
         else:
             good.append((index, event))
     errors.sort(key=lambda e: e.index)

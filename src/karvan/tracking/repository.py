@@ -23,6 +23,7 @@ from karvan.tracking.identity import content_key, derived_event_id, version_text
 from karvan.tracking.model import Classifier, ContainerEvent, EventType, Routing, utc_text
 
 EVENTS = EventRow.__table__
+_COLUMNS = [c.name for c in EVENTS.columns if c.name != "seq"]
 _CHUNK = 1000
 
 
@@ -66,19 +67,22 @@ _PLAIN_BODIES = {f: json.dumps({"format": f}, separators=(",", ":"))
 _PLAIN_FORMATS: dict[str, dict[str, Any]] = {text: {"format": f} for f, text in _PLAIN_BODIES.items()}
 
 
+def row_values(event: ContainerEvent, key: str, received_at: str, org_id: str | None,
+               event_time_text: str | None = None) -> tuple[Any, ...]:
+    """The table row's values in `_COLUMNS` order (enum members are `StrEnum`s: `str()` is the value)."""
+    return (
+        event.event_id or derived_event_id(key), version_text(event), key, str(event.event_type),
+        event.code, str(event.classifier), event_time_text or utc_text(event.event_time),
+        _offset_minutes(event.event_time),
+        event.container, event.shipment, event.locode, event.facility, event.service, event.departure,
+        event.mode, event.operator, org_id, event.retracted, received_at, _body(event),
+    )
+
+
 def to_row(event: ContainerEvent, key: str, received_at: str, org_id: str | None,
            event_time_text: str | None = None) -> dict[str, Any]:
-    """The table row; its keys are in the table's column order (the SQLite fast path relies on it)."""
-    return {
-        "event_id": event.event_id or derived_event_id(key), "version": version_text(event),
-        "content_key": key, "event_type": event.event_type.value, "code": event.code,
-        "classifier": event.classifier.value, "event_time": event_time_text or utc_text(event.event_time),
-        "offset_minutes": _offset_minutes(event.event_time), "container": event.container,
-        "shipment": event.shipment, "locode": event.locode, "facility": event.facility,
-        "service": event.service, "departure": event.departure, "mode": event.mode,
-        "operator": event.operator, "org_id": org_id, "retracted": event.retracted,
-        "received_at": received_at, "body": _body(event),
-    }
+    """The table row as column -> value."""
+    return dict(zip(_COLUMNS, row_values(event, key, received_at, org_id, event_time_text), strict=True))
 
 
 def _time(text: str, offset_minutes: int = 0) -> datetime:
@@ -112,13 +116,13 @@ def store_events(conn: Connection | Session, events: Iterable[ContainerEvent], *
     """Insert new events in the current transaction; the caller commits (or rolls back: nothing)."""
     received_at = utc_text(now or datetime.now(UTC))
     result = StoreResult()
-    batch: dict[str, tuple[ContainerEvent, dict[str, Any]]] = {}
+    batch: dict[str, tuple[ContainerEvent, tuple[Any, ...]]] = {}
     identities: set[tuple[str, str]] = set()
     for event in events:
         time_text = utc_text(event.event_time)
         key = content_key(event, time_text)
-        row = to_row(event, key, received_at, org_id, time_text)
-        identity = (row["event_id"], row["version"])
+        row = row_values(event, key, received_at, org_id, time_text)
+        identity = (row[0], row[1])  # (event_id, version)
         if key in batch or identity in identities:
             result.duplicates += 1
             continue
@@ -127,11 +131,11 @@ def store_events(conn: Connection | Session, events: Iterable[ContainerEvent], *
     connection = conn.connection() if isinstance(conn, Session) else conn
     rows = [row for _, row in batch.values()]
     inserted = _insert_sqlite(connection, rows) if connection.dialect.name == "sqlite" else \
-        _insert_returning(connection, rows)
+        _insert_returning(connection, [dict(zip(_COLUMNS, row, strict=True)) for row in rows])
     result.duplicates += len(rows) - len(inserted)
     for seq, key in inserted:
         event, row = batch[key]
-        stored_event = event if event.event_id else replace(event, event_id=row["event_id"])
+        stored_event = event if event.event_id else replace(event, event_id=row[0])
         result.accepted.append(StoredEvent(seq, stored_event, received_at, org_id))
     result.accepted.sort(key=lambda s: s.seq)
     return result
@@ -145,7 +149,6 @@ def _insert_returning(connection: Connection, rows: list[dict[str, Any]]) -> lis
     return inserted
 
 
-_COLUMNS = [c.name for c in EVENTS.columns if c.name != "seq"]
 _SQLITE_INSERT = (f"INSERT OR IGNORE INTO tracking_events ({', '.join(_COLUMNS)}) "
                   f"VALUES ({', '.join('?' * len(_COLUMNS))})")
 
@@ -156,7 +159,7 @@ _BULK_CACHE_KIB = 512 * 1024
 million events."""
 
 
-def _insert_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+def _insert_sqlite(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tuple[int, str]]:
     """SQLite: a plain executemany, then the new rows by sequence number.
 
     Writers hold SQLite's write lock from their first statement (`BEGIN IMMEDIATE`, see
@@ -172,7 +175,7 @@ def _insert_sqlite(connection: Connection, rows: list[dict[str, Any]]) -> list[t
     if len(rows) > _BULK_ROWS:  # random content keys: the index must fit in the page cache
         cursor.execute(f"PRAGMA cache_size=-{_BULK_CACHE_KIB}")
     try:
-        cursor.executemany(_SQLITE_INSERT, [tuple(row.values()) for row in rows])  # in _COLUMNS order
+        cursor.executemany(_SQLITE_INSERT, rows)
     finally:
         cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
     cursor.execute("SELECT seq, content_key FROM tracking_events WHERE seq > ?", (before,))

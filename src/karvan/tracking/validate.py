@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from karvan.network import unlocode
@@ -21,25 +21,43 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 """Reporters' clocks drift; an ACT event up to five minutes ahead of ours is accepted."""
 
 
-def problems(event: ContainerEvent, now: datetime | None = None) -> Iterator[FieldError]:
-    now = now or datetime.now(UTC)
-    if event.locode is not None and not unlocode.exists(event.locode):
-        yield FieldError("locode", f"{event.locode} is not in the UN/LOCODE list")
-    if event.classifier is Classifier.ACT and event.event_time > now + FUTURE_TOLERANCE:
-        yield FieldError("eventDateTime", f"an actual (ACT) event cannot be in the future "
-                                          f"({event.event_time.isoformat()}); send it as EST or PLN")
-    allowed = CODES_BY_TYPE[event.event_type]
-    if event.code not in allowed and not (event.event_type is EventType.EQUIPMENT
-                                          and event.code in EXTENSIONS):
-        yield FieldError("code", f"{event.code} is not a {event.event_type.value} event code "
-                                 f"(one of {', '.join(sorted(allowed))})")
-    needs_container = event.event_type in (EventType.EQUIPMENT, EventType.IOT, EventType.REEFER)
-    if needs_container and event.container is None:
-        yield FieldError("equipmentReference", f"a {event.event_type.value} event must name a container")
-    if event.event_type is EventType.SHIPMENT:
-        if event.shipment is None:
-            yield FieldError("documentReferences", "a SHIPMENT event must name a booking or document")
-        if event.classifier is not Classifier.ACT:
-            yield FieldError("eventClassifierCode", "SHIPMENT events are always actual (ACT)")
-    if event.event_type is EventType.TRANSPORT and event.locode is None and event.facility is None:
-        yield FieldError("transportCall", "a TRANSPORT event must say where (UN/LOCODE or facility)")
+_ALLOWED: dict[EventType, frozenset[str]] = {
+    **CODES_BY_TYPE, EventType.EQUIPMENT: CODES_BY_TYPE[EventType.EQUIPMENT] | frozenset(EXTENSIONS)}
+"""Codes each event type may carry: its DCSA codes; equipment events also Karvan's extensions."""
+_NEEDS_CONTAINER = frozenset({EventType.EQUIPMENT, EventType.IOT, EventType.REEFER})
+
+
+def problems(event: ContainerEvent, now: datetime | None = None) -> list[FieldError]:
+    return checker(now or datetime.now(UTC))(event)
+
+
+def checker(now: datetime) -> Callable[[ContainerEvent], list[FieldError]]:
+    """`problems` with the clock read once: a bulk import checks every event against the same instant."""
+    latest_act = now + FUTURE_TOLERANCE
+    exists = unlocode.exists
+
+    def check(event: ContainerEvent) -> list[FieldError]:
+        found: list[FieldError] = []
+        add = found.append
+        event_type = event.event_type
+        if event.locode is not None and not exists(event.locode):
+            add(FieldError("locode", f"{event.locode} is not in the UN/LOCODE list"))
+        if event.classifier is Classifier.ACT and event.event_time > latest_act:
+            add(FieldError("eventDateTime", f"an actual (ACT) event cannot be in the future "
+                                            f"({event.event_time.isoformat()}); send it as EST or PLN"))
+        if event.code not in _ALLOWED[event_type]:
+            allowed = CODES_BY_TYPE[event_type]
+            add(FieldError("code", f"{event.code} is not a {event_type.value} event code "
+                                   f"(one of {', '.join(sorted(allowed))})"))
+        if event_type in _NEEDS_CONTAINER and event.container is None:
+            add(FieldError("equipmentReference", f"a {event_type.value} event must name a container"))
+        if event_type is EventType.SHIPMENT:
+            if event.shipment is None:
+                add(FieldError("documentReferences", "a SHIPMENT event must name a booking or document"))
+            if event.classifier is not Classifier.ACT:
+                add(FieldError("eventClassifierCode", "SHIPMENT events are always actual (ACT)"))
+        if event_type is EventType.TRANSPORT and event.locode is None and event.facility is None:
+            add(FieldError("transportCall", "a TRANSPORT event must say where (UN/LOCODE or facility)"))
+        return found
+
+    return check

@@ -10,6 +10,7 @@ from karvan.tracking.model import Classifier, ContainerEvent, EventType, Routing
 SCHEMA = "karvan-event"
 _TYPES = {t.value: t for t in EventType}
 _CLASSIFIERS = {c.value: c for c in Classifier}
+_NO_ROUTING = Routing()
 
 
 def unwrap(document: Any) -> list[Any]:
@@ -19,7 +20,8 @@ def unwrap(document: Any) -> list[Any]:
 
 
 def to_events(raw: dict[str, Any], source: str = "karvan") -> list[ContainerEvent]:
-    refs = tuple((str(r["type"]), str(r["value"])) for r in raw.get("references") or [])
+    listed = raw.get("references")
+    refs = tuple((str(r["type"]), str(r["value"])) for r in listed) if listed else ()
     container = raw.get("container")
     if container:
         container = container_number(str(container), "container")
@@ -32,6 +34,7 @@ def to_events(raw: dict[str, Any], source: str = "karvan") -> list[ContainerEven
         raise FieldError("type" if event_type is None else "classifier",
                          "not a known event type or classifier")
     operator = raw.get("operator")
+    details = raw.get("details")
     return [ContainerEvent(
         event_id=str(raw.get("eventId") or ""),
         event_type=event_type,
@@ -49,7 +52,7 @@ def to_events(raw: dict[str, Any], source: str = "karvan") -> list[ContainerEven
         operator=operator or None,
         updated_at=optional_time(raw, "updatedAt"),
         retracted=bool(raw.get("retracted")),
-        routing=Routing(operator or None),
-        details=dict(raw.get("details") or {}),
+        routing=Routing(operator) if operator else _NO_ROUTING,
+        details=dict(details) if details else {},
         source_format=source,
     )]
