@@ -52,7 +52,7 @@ def import_events(
     # scan them over and over (about a sixth of the import's CPU time on a million events).
     gc.disable()
     try:
-        report = service.import_document(db, document, Principal.system(), load_network(),
+        report = service.import_document(db, document, Principal.system(), load_network,
                                          partial=skip_invalid)
     finally:
         gc.enable()

@@ -26,7 +26,12 @@ def _allowed_places(principal: Principal, network: Network) -> set[str]:
             for stop in service.stops}
 
 
-def check_reporter(principal: Principal, events: Sequence[tuple[int, ContainerEvent]], network: Network,
+NetworkSource = Network | Callable[[], Network]
+"""The network, or how to load it: only operators' batches need it, so an administrator's import skips
+loading it."""
+
+
+def check_reporter(principal: Principal, events: Sequence[tuple[int, ContainerEvent]], network: NetworkSource,
                    departure_operator: Callable[[str], str | None] = lambda _d: None,
                    ) -> list[tuple[int, ContainerEvent]]:
     """The events with the reporting operator filled in, or PermissionDeniedError for the whole batch."""
@@ -35,6 +40,8 @@ def check_reporter(principal: Principal, events: Sequence[tuple[int, ContainerEv
     if not principal.org_kind.is_operator or not principal.operator_codes:
         raise PermissionDeniedError("only operator organisations (railways, ports, ferry lines) "
                                     "report events")
+    if callable(network):
+        network = network()
     places = _allowed_places(principal, network)
     only_code = next(iter(principal.operator_codes)) if len(principal.operator_codes) == 1 else None
     checked = []

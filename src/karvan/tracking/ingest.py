@@ -16,9 +16,9 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from karvan.errors import InputError
-from karvan.network.network import Network
 from karvan.tenancy.principal import Principal
 from karvan.tracking import authz, validate
+from karvan.tracking.authz import NetworkSource
 from karvan.tracking.formats import Document, parse
 from karvan.tracking.formats.common import EventError
 from karvan.tracking.repository import StoredEvent, store_events
@@ -71,7 +71,7 @@ def check(document: Document, *, max_events: int | None = None,
     return good, errors
 
 
-def ingest(conn: Connection | Session, document: Document, principal: Principal, network: Network, *,
+def ingest(conn: Connection | Session, document: Document, principal: Principal, network: NetworkSource, *,
            partial: bool = False, max_events: int | None = MAX_BATCH,
            departure_operator: Callable[[str], str | None] = lambda _d: None,
            now: datetime | None = None) -> IngestReport:

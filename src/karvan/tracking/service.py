@@ -17,6 +17,7 @@ from karvan.network.network import Network
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
 from karvan.tracking import hub, links, outbox
+from karvan.tracking.authz import NetworkSource
 from karvan.tracking.formats import Document
 from karvan.tracking.ingest import IngestReport, ingest
 from karvan.tracking.repository import StoredEvent, container_events
@@ -25,7 +26,7 @@ from karvan.tracking.state import ContainerState, derive
 Announce = Callable[[list[StoredEvent]], None]
 
 
-def import_document(db: Database, document: Document, principal: Principal, network: Network, *,
+def import_document(db: Database, document: Document, principal: Principal, network: NetworkSource, *,
                     partial: bool = False, max_events: int | None = None,
                     announce: Announce | None = None) -> IngestReport:
     with db.write_session() as session:
