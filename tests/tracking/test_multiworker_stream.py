@@ -8,7 +8,8 @@ notices: there the poll is the cross-process path (docs/tracking.md), tested at 
 
 Both changes reach the spawned workers through a `sitecustomize` module on $PYTHONPATH, which also
 adds each worker's pid to its JSON access log lines: the test posts on fresh connections until both
-workers have taken POSTs, so at least one event crossed from a worker without the stream.
+workers have taken POSTs, so at least one event crossed from a worker without the stream. Last, it
+stops the server with the stream still open, as a deployment would.
 """
 
 from __future__ import annotations
@@ -176,13 +177,11 @@ def test_every_event_posted_to_either_worker_reaches_the_stream(server: Server, 
     received: list[str] = []
     opened, stop = threading.Event(), threading.Event()
     failure: list[BaseException] = []
-    sockets: list[socket.socket] = []
 
     def listen() -> None:
         try:
             with httpx.stream("GET", f"{server.base}/stream/org", headers=server.headers,
                               timeout=httpx.Timeout(WAIT_S, connect=10)) as response:
-                sockets.append(response.extensions["network_stream"].get_extra_info("socket"))
                 for line in response.iter_lines():
                     opened.set()
                     if line.startswith("data: "):
@@ -214,7 +213,11 @@ def test_every_event_posted_to_either_worker_reaches_the_stream(server: Server, 
         f"POSTs were handled by {pids}, not by {WORKERS} distinct workers"
     _wait_until(lambda: set(received) >= set(posted) or bool(failure), "every posted event on the stream")
     stop.set()
-    sockets[0].shutdown(socket.SHUT_RDWR)  # ends the stream now, so the server can shut down promptly
-    listener.join(timeout=10)
     assert not failure, failure
     assert sorted(received) == sorted(posted)  # each once, nothing else
+
+    # A stream never ends by itself: the server must still stop when asked while one is open.
+    server.process.terminate()
+    _wait_until(lambda: server.process.poll() is not None, "the server to stop with a stream open")
+    listener.join(timeout=10)  # the stream ended with the server
+    assert not listener.is_alive()

@@ -12,6 +12,9 @@ from karvan.cli.common import console, one_line_errors
 from karvan.store.db import DATABASE_URL_ENV, default_database_url
 from karvan.store.migrate import upgrade
 
+GRACEFUL_SHUTDOWN_S = 10
+"""How long a stopping server lets requests in progress finish (a 5,000-event batch takes about 1 s)."""
+
 
 @one_line_errors
 def serve_command(host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
@@ -30,6 +33,8 @@ def serve_command(host: str = typer.Option("127.0.0.1", "--host", help="address 
     configure_json_logging()
     console.print(f"Karvan API on http://{host}:{port} (docs at /docs)", markup=False)
     # A worker importing every capability on a busy machine can take longer than uvicorn's default
-    # 5 s health check, which would restart it in a loop.
+    # 5 s health check, which would restart it in a loop. Uvicorn waits for open responses before it
+    # stops, without limit by default, and an event stream never ends by itself: cap the wait.
     uvicorn.run("karvan.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                access_log=False, log_config=None, timeout_worker_healthcheck=60)
+                access_log=False, log_config=None, timeout_worker_healthcheck=60,
+                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)
