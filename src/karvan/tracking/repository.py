@@ -130,22 +130,24 @@ def store_events(conn: Connection | Session, events: Iterable[ContainerEvent], *
         batch[key] = (event, row)
     connection = conn.connection() if isinstance(conn, Session) else conn
     rows = [row for _, row in batch.values()]
-    inserted = _insert_sqlite(connection, rows) if connection.dialect.name == "sqlite" else \
-        _insert_returning(connection, [dict(zip(_COLUMNS, row, strict=True)) for row in rows])
+    if connection.dialect.name == "sqlite":
+        inserted = _insert_sqlite(connection, rows)  # in sequence order
+    else:
+        inserted = sorted(_insert_returning(connection, rows))
     result.duplicates += len(rows) - len(inserted)
     for seq, key in inserted:
         event, row = batch[key]
         stored_event = event if event.event_id else replace(event, event_id=row[0])
         result.accepted.append(StoredEvent(seq, stored_event, received_at, org_id))
-    result.accepted.sort(key=lambda s: s.seq)
     return result
 
 
-def _insert_returning(connection: Connection, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+def _insert_returning(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tuple[int, str]]:
     statement = _insert(connection.dialect.name)
     inserted: list[tuple[int, str]] = []
     for start in range(0, len(rows), _CHUNK):
-        inserted += [(seq, key) for seq, key in connection.execute(statement, rows[start:start + _CHUNK])]
+        chunk = [dict(zip(_COLUMNS, row, strict=True)) for row in rows[start:start + _CHUNK]]
+        inserted += [(seq, key) for seq, key in connection.execute(statement, chunk)]
     return inserted
 
 
@@ -178,8 +180,8 @@ def _insert_sqlite(connection: Connection, rows: list[tuple[Any, ...]]) -> list[
         cursor.executemany(_SQLITE_INSERT, rows)
     finally:
         cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
-    cursor.execute("SELECT seq, content_key FROM tracking_events WHERE seq > ?", (before,))
-    return [(seq, key) for seq, key in cursor.fetchall()]
+    cursor.execute("SELECT seq, content_key FROM tracking_events WHERE seq > ? ORDER BY seq", (before,))
+    return list(cursor.fetchall())
 
 
 @dataclass(frozen=True)

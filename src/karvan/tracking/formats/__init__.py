@@ -115,7 +115,7 @@ def parse(document: Document) -> Parsed:
     for index, raw in enumerate(document.raw_events):
         if index in bad:
             continue
-        if schema:
+        if schema and not schemas.is_valid(schema, raw):
             found = [EventError(index, path, message) for path, message in schemas.errors(schema, raw)]
             if found:
                 result.errors += found
