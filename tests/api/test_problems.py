@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -97,6 +98,7 @@ def test_one_json_access_line_per_request_with_the_organisation(
     ]
     assert lines[0]["org"] == org.org_id and lines[1]["org"] is None
     assert all(line["duration_ms"] >= 0 for line in lines)
+    assert {line["pid"] for line in lines} == {os.getpid()}  # tells workers of `serve --workers N` apart
 
 
 PLATFORM_PATHS = r"^/(orgs|departures)"

@@ -93,13 +93,15 @@ class AccessLogMiddleware:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, and the `http` fields of access lines."""
+    """One JSON object per line: time, level, logger, process id (which worker), message, and the
+    `http` fields of access lines."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
+            "pid": record.process,
             "message": record.getMessage(),
         }
         entry.update(getattr(record, "http", {}))
