@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+from dataclasses import FrozenInstanceError, fields
+from datetime import UTC, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from karvan.errors import InputError
-from karvan.tracking.formats import Format, from_json, read
+from karvan.tracking.formats import Format, from_json, karvan, read
 from karvan.tracking.ingest import check
-from karvan.tracking.model import Classifier, EventType
+from karvan.tracking.model import Classifier, ContainerEvent, EventType
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -95,3 +100,23 @@ def test_unrecognisable_document_is_refused_in_one_line() -> None:
         read('{"hello": 1}')
     with pytest.raises(InputError, match="not JSON"):
         read("{nope")
+
+
+@given(st.fixed_dictionaries(
+    {"type": st.sampled_from(["EQUIPMENT", "TRANSPORT"]), "code": st.sampled_from(["LOAD", "DEPA"]),
+     "classifier": st.sampled_from(["ACT", "EST"]),
+     "time": st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=5))])).map(
+         lambda t: t.isoformat())},
+    optional={"eventId": st.text(min_size=1, max_size=8), "container": st.just("CSQU3054383"),
+              "locode": st.just("KZAAU"), "operator": st.sampled_from(["KTZ", ""]),
+              "updatedAt": st.just("2026-11-03T06:00:00+04:00"), "retracted": st.booleans(),
+              "references": st.just([{"type": "EQ", "value": "TGHU7654320"}]),
+              "details": st.just({"temperature": 4})}))
+def test_mapped_events_equal_events_built_by_the_dataclass_constructor(raw: dict[str, Any]) -> None:
+    """The mapper skips the frozen dataclass's __init__ for speed; the events must be the same."""
+    [event] = karvan.to_events(raw, "csv")
+    rebuilt = ContainerEvent(**{f.name: getattr(event, f.name) for f in fields(ContainerEvent)})
+    assert event == rebuilt and event.details == rebuilt.details and hash(event) == hash(rebuilt)
+    assert list(vars(event)) == [f.name for f in fields(ContainerEvent)]
+    with pytest.raises(FrozenInstanceError):
+        event.code = "DISC"  # type: ignore[misc]
