@@ -34,6 +34,9 @@ _SECTIONS: dict[str, tuple[type[BaseModel], str]] = {
 
 _R = TypeVar("_R", bound=BaseModel)
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it: several times faster on the bundled files."""
+
 
 def bundled_network_dir() -> Path:
     return Path(str(resources.files("karvan") / "data" / "network"))
@@ -75,7 +78,7 @@ def read_records(paths: Iterable[Path]) -> dict[str, dict[str, BaseModel]]:
     for root in paths:
         for path in _files(Path(root)):
             try:
-                document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                document = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
             except yaml.YAMLError as exc:
                 raise NetworkValidationError(f"not valid YAML: {exc}", record=str(path),
                                              fix="fix the YAML syntax") from None
