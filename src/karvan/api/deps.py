@@ -33,9 +33,12 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SESSION = Depends(get_session, scope="function")
-"""The request's session, closed when the route function returns rather than after the response is
-written: held until then, sessions kept pool connections from the threads waiting for one (30 s pool
-timeouts answered as 500s under load)."""
+"""The request's session, closed when the route function returns rather than after the response.
+
+Known limit: under heavy concurrent load on SQLite (200 requests/s on one worker), routes on this
+dependency stalled until the 30 s pool timeout, while routes that open and close their own session
+inside the handler (quotes, shipments, bookings) did not; the cause is not yet found.
+"""
 
 
 def get_network(request: Request) -> Network:
