@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 
 class KarvanError(Exception):
     """Base of every error Karvan raises deliberately."""
@@ -36,6 +38,14 @@ class InputError(KarvanError, ValueError):
         if fix:
             text = f"{text} (fix: {fix})"
         super().__init__(text)
+
+
+def first_problem(exc: ValidationError) -> tuple[str | None, str]:
+    """The dotted field path and message of pydantic's first error, without its "Value error, "
+    prefix: one line is what a user reads, and the first error is usually the cause of the rest."""
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"]) or None
+    return field, err["msg"].removeprefix("Value error, ")
 
 
 class NetworkValidationError(InputError):

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from karvan.errors import NetworkValidationError
+from karvan.errors import NetworkValidationError, first_problem
 from karvan.network.model import Dwell, Link, Operator, Place, Service
 from karvan.network.network import Network
 
@@ -64,9 +64,7 @@ def _parse(section: str, raw: Any, path: Path, index: int) -> BaseModel:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
-        message = err["msg"].removeprefix("Value error, ")
+        field, message = first_problem(exc)
         raise NetworkValidationError(
             message, record=f"{path.name}: {section} {label}", field=field,
             fix=f"correct {field or 'the record'} in {path}") from None

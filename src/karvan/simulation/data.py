@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from karvan.errors import InputError
+from karvan.errors import InputError, first_problem
 from karvan.network.model import ServiceKind, Source
 from karvan.network.network import Network
 
@@ -94,7 +94,5 @@ def load_simulation_data(path: Path | str | None = None) -> SimulationData:
     try:
         return SimulationData.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
-        raise InputError(err["msg"].removeprefix("Value error, "), record=path.name, field=field,
-                         fix=f"correct {field} in {path}") from None
+        field, message = first_problem(exc)
+        raise InputError(message, record=path.name, field=field, fix=f"correct {field} in {path}") from None

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from karvan.errors import InputError
+from karvan.errors import InputError, first_problem
 from karvan.network.model import Mode, Service, ServiceKind
 
 
@@ -186,9 +186,7 @@ def parse_scenario(raw: dict[str, Any], record: str = "scenario") -> Scenario:
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
-        message = err["msg"].removeprefix("Value error, ")
+        field, message = first_problem(exc)
         raise InputError(message, record=record, field=field,
                          fix=f"correct {field or 'the scenario'}; see docs/simulation.md") from None
 
