@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from booking_api import SHIPPER_PARTIES, Tenant, container
 
 
@@ -60,3 +61,22 @@ def test_read_only_keys_cannot_declare_shipments(tenant: Callable[..., Tenant]) 
     reader = tenant(scope="read")
     assert reader.client.post("/shipments", json=body()).status_code == 403
     assert reader.client.get("/shipments").status_code == 200
+
+
+def test_point_reads_are_served_while_threads_hold_every_pooled_connection(
+        api_app: FastAPI, tenant: Callable[..., Tenant], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key check and point reads run on the event loop with a connection of their own, so a main pool
+    drained by worker threads (slow writes, analytics) cannot stall them; with the main pool they would
+    wait its timeout (1 s here) and fail."""
+    shipper = tenant()
+    shipment = shipper.client.post("/shipments", json=body()).json()
+    pool = api_app.state.db.engine.pool
+    monkeypatch.setattr(pool, "_timeout", 1)  # SQLAlchemy's QueuePool has no public setter
+    held = [pool.connect() for _ in range(pool.size() + pool._max_overflow)]
+    try:
+        assert shipper.client.get(f"/shipments/{shipment['id']}").json() == shipment
+        waited = shipper.client.get("/shipments")  # a list runs in a worker thread on the main pool
+        assert waited.status_code == 503 and waited.headers["retry-after"] == "1", waited.text
+    finally:
+        for connection in held:
+            connection.close()

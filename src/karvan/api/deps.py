@@ -18,13 +18,14 @@ from karvan.store.db import Database
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
+    """Async because it does no I/O: FastAPI runs it on the event loop instead of a worker thread."""
     db: Database = request.app.state.db
     return db
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    db = get_db(request)
+    db: Database = request.app.state.db
     session = db.write_session() if request.method in _WRITE_METHODS else db.session()
     try:
         yield session
@@ -41,7 +42,10 @@ inside the handler (quotes, shipments, bookings) did not; the cause is not yet f
 """
 
 
-def get_network(request: Request) -> Network:
-    """The network given to `create_app`, else the bundled one with $KARVAN_NETWORK overlays."""
+async def get_network(request: Request) -> Network:
+    """The network given to `create_app`, else the bundled one with $KARVAN_NETWORK overlays.
+
+    Async like `get_db`: the loader's cache makes this a dictionary look-up after start-up.
+    """
     network: Network = request.app.state.network()
     return network

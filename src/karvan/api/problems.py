@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, StatementError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from karvan.errors import (
@@ -128,6 +129,15 @@ def _statement(request: Request, exc: Exception) -> JSONResponse:
     return _unexpected(request, exc)
 
 
+def _pool_timeout(request: Request, exc: Exception) -> JSONResponse:
+    """Every database connection of this process stayed busy for the pool's timeout: overload, which
+    the client may retry, not a fault."""
+    log.warning("no database connection free within the pool timeout on %s %s", request.method,
+                request.url.path)
+    return problem(503, "the service is overloaded: no database connection came free in time; retry "
+                   "shortly", slug="overloaded", instance=request.url.path, headers={"Retry-After": "1"})
+
+
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "an unexpected error occurred; it has been logged", instance=request.url.path)
@@ -139,6 +149,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(DataError, _data)
     app.add_exception_handler(StatementError, _statement)
+    app.add_exception_handler(PoolTimeoutError, _pool_timeout)
     app.add_exception_handler(Exception, _unexpected)
 
 

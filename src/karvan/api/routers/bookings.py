@@ -80,10 +80,10 @@ def get_bookings(status: BookingStatus | None = Query(None),
 
 
 @router.get("/{booking_id}", response_model=Booking, summary="One booking")
-def get_one_booking(booking_id: str = Path(pattern=RECORD_ID),
-                    principal: Principal = Depends(get_principal),
-                    db: Database = Depends(get_db)) -> Booking:
-    with db.session() as session:
+async def get_one_booking(booking_id: str = Path(pattern=RECORD_ID),
+                          principal: Principal = Depends(get_principal),
+                          db: Database = Depends(get_db)) -> Booking:
+    with db.loop_session() as session:  # a point read: on the loop, see karvan.api.auth
         return get_booking(session, principal, booking_id)
 
 

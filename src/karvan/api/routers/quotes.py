@@ -48,8 +48,8 @@ def get_quotes(created_after: AwareDatetime | None = Query(None, description="IS
 
 
 @router.get("/{quote_id}", response_model=Quote, summary="One quote")
-def get_one_quote(quote_id: str = Path(pattern=RECORD_ID),
-                  principal: Principal = Depends(get_principal),
-                  db: Database = Depends(get_db)) -> Quote:
-    with db.session() as session:
+async def get_one_quote(quote_id: str = Path(pattern=RECORD_ID),
+                        principal: Principal = Depends(get_principal),
+                        db: Database = Depends(get_db)) -> Quote:
+    with db.loop_session() as session:  # a point read: on the loop, see karvan.api.auth
         return get_quote(session, principal, quote_id)

@@ -52,8 +52,8 @@ def get_shipments(created_after: AwareDatetime | None = Query(None, description=
 
 
 @router.get("/{shipment_id}", response_model=Shipment, summary="One shipment")
-def get_one_shipment(shipment_id: str = Path(pattern=RECORD_ID),
-                     principal: Principal = Depends(get_principal),
-                     db: Database = Depends(get_db)) -> Shipment:
-    with db.session() as session:
+async def get_one_shipment(shipment_id: str = Path(pattern=RECORD_ID),
+                           principal: Principal = Depends(get_principal),
+                           db: Database = Depends(get_db)) -> Shipment:
+    with db.loop_session() as session:  # a point read: on the loop, see karvan.api.auth
         return get_shipment(session, principal, shipment_id)
