@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from booking_api import SHIPPER_PARTIES, Tenant, container
+from fastapi import FastAPI
 
 
 def body(*containers: dict[str, Any], **changes: Any) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """`karvan events import FILE`: load tracking events from a DCSA, EPCIS, Karvan JSON or CSV file.
 
 On the server's own machine the command acts as the local administrator: it writes straight to the
-database (`$KARVAN_DATABASE_URL`, else the SQLite file in the data directory).
+database (`$KARVAN_DATABASE_URL`, else the SQLite file in the data directory). Large files are checked
+in worker processes, one per core (`karvan.tracking.bulk`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from karvan.network.loader import load_network
 from karvan.store.db import Database
 from karvan.store.migrate import current_revisions, head_revisions, upgrade
 from karvan.tenancy.principal import Principal
-from karvan.tracking import service
+from karvan.tracking import bulk, service
+from karvan.tracking.bulk import BulkReport
 from karvan.tracking.formats import Format, read
+from karvan.tracking.ingest import IngestReport
 
 app = typer.Typer(help="Tracking events: import them from standard formats.", no_args_is_help=True)
 
@@ -52,8 +55,12 @@ def import_events(
     # scan them over and over (about a sixth of the import's CPU time on a million events).
     gc.disable()
     try:
-        report = service.import_document(db, document, Principal.system(), load_network,
-                                         partial=skip_invalid)
+        report: IngestReport | BulkReport
+        if bulk.applies(document, Principal.system()):
+            report = bulk.import_bulk(db, document, partial=skip_invalid)
+        else:
+            report = service.import_document(db, document, Principal.system(), load_network,
+                                             partial=skip_invalid)
     finally:
         gc.enable()
         db.dispose()

@@ -111,35 +111,65 @@ def _insert(dialect: str) -> Any:
     return module.insert(EVENTS).on_conflict_do_nothing().returning(EVENTS.c.seq, EVENTS.c.content_key)
 
 
+def keyed_row(event: ContainerEvent, received_at: str, org_id: str | None) -> tuple[Any, ...]:
+    """The event's table row with its content key (`row[2]`) and identity (`row[0]`, `row[1]`)."""
+    time_text = utc_text(event.event_time)
+    return row_values(event, content_key(event, time_text), received_at, org_id, time_text)
+
+
+class FirstSeen:
+    """Keeps the first of repeated events within one import: same content key or same (id, version)."""
+
+    def __init__(self) -> None:
+        self._keys: set[str] = set()
+        self._identities: set[tuple[str, str]] = set()
+
+    def is_new(self, row: tuple[Any, ...]) -> bool:
+        key, identity = row[2], (row[0], row[1])
+        if key in self._keys or identity in self._identities:
+            return False
+        self._keys.add(key)
+        self._identities.add(identity)
+        return True
+
+
+def insert_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tuple[int, str]]:
+    """Insert rows not stored yet; (seq, content key) of those inserted, in sequence order."""
+    if connection.dialect.name == "sqlite":
+        return _insert_sqlite(connection, rows)
+    return sorted(_insert_returning(connection, rows))
+
+
 def store_events(conn: Connection | Session, events: Iterable[ContainerEvent], *, org_id: str | None = None,
                  now: datetime | None = None) -> StoreResult:
     """Insert new events in the current transaction; the caller commits (or rolls back: nothing)."""
     received_at = utc_text(now or datetime.now(UTC))
     result = StoreResult()
     batch: dict[str, tuple[ContainerEvent, tuple[Any, ...]]] = {}
-    identities: set[tuple[str, str]] = set()
+    seen = FirstSeen()
     for event in events:
-        time_text = utc_text(event.event_time)
-        key = content_key(event, time_text)
-        row = row_values(event, key, received_at, org_id, time_text)
-        identity = (row[0], row[1])  # (event_id, version)
-        if key in batch or identity in identities:
+        row = keyed_row(event, received_at, org_id)
+        if seen.is_new(row):
+            batch[row[2]] = (event, row)
+        else:
             result.duplicates += 1
-            continue
-        identities.add(identity)
-        batch[key] = (event, row)
     connection = conn.connection() if isinstance(conn, Session) else conn
-    rows = [row for _, row in batch.values()]
-    if connection.dialect.name == "sqlite":
-        inserted = _insert_sqlite(connection, rows)  # in sequence order
-    else:
-        inserted = sorted(_insert_returning(connection, rows))
-    result.duplicates += len(rows) - len(inserted)
+    inserted = insert_rows(connection, [row for _, row in batch.values()])
+    result.duplicates += len(batch) - len(inserted)
     for seq, key in inserted:
         event, row = batch[key]
         stored_event = event if event.event_id else replace(event, event_id=row[0])
         result.accepted.append(StoredEvent(seq, stored_event, received_at, org_id))
     return result
+
+
+def events_by_seq(conn: Connection | Session, seqs: Sequence[int]) -> list[StoredEvent]:
+    """Stored events by sequence number, in sequence order."""
+    found: list[StoredEvent] = []
+    for start in range(0, len(seqs), _CHUNK):
+        statement = select(EVENTS).where(EVENTS.c.seq.in_(list(seqs[start:start + _CHUNK])))
+        found += [from_row(r) for r in conn.execute(statement.order_by(EVENTS.c.seq)).all()]
+    return found
 
 
 def _insert_returning(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tuple[int, str]]:

@@ -1,0 +1,143 @@
+"""Bulk import (worker processes check, this process stores) gives what the ordinary import gives.
+
+Chunks and insert batches are made tiny here so that repeats, errors and inserts cross their borders.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from karvan.cli.main import app
+from karvan.store.db import Database
+from karvan.store.models import OrgKind
+from karvan.store.tracking_models import WebhookDeliveryRow
+from karvan.tenancy import orgs
+from karvan.tenancy.principal import Principal
+from karvan.tracking import bulk, outbox, service
+from karvan.tracking.formats import Document, Format
+from karvan.tracking.ingest import InvalidEventsError
+from karvan.tracking.repository import EVENTS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CONTAINERS = ("CSQU3054383", "MSKU1234565")
+OFFSETS = ("+00:00", "+05:00")
+
+
+@pytest.fixture(autouse=True)
+def _tiny_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "_CHUNK_EVENTS", 3)
+    monkeypatch.setattr(bulk, "_INSERT_ROWS", 4)
+
+
+def raw(hour: int, event_id: str = "", offset: str = "+00:00", **changes: Any) -> dict[str, Any]:
+    """A Karvan event; `hour` is in UTC whatever the offset it is written with."""
+    shift = int(offset[1:3])
+    event = {"type": "EQUIPMENT", "code": "LOAD", "classifier": "ACT", "container": CONTAINERS[hour % 2],
+             "time": f"2026-03-{1 + (hour + shift) // 24:02d}T{(hour + shift) % 24:02d}:00:00{offset}",
+             "locode": "KZDOS"}
+    if event_id:
+        event["eventId"] = event_id
+    return {**event, **changes}
+
+
+def stored_rows(db: Database) -> list[tuple[Any, ...]]:
+    """Every stored row without its sequence number and reception time, in a stable order."""
+    columns = [c for c in EVENTS.columns if c.name not in ("seq", "received_at")]
+    with db.session() as session:
+        return sorted(tuple(r) for r in session.execute(select(*columns)).all())
+
+
+def deliveries(db: Database) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(WebhookDeliveryRow)) or 0
+
+
+@pytest.fixture
+def sqlite_pair(sqlite_template: Path) -> Iterator[tuple[Path, Path]]:
+    folder = Path(tempfile.mkdtemp())
+    try:
+        yield folder / "bulk.db", folder / "ordinary.db"
+    finally:
+        shutil.rmtree(folder)
+
+
+events_lists = st.lists(
+    st.builds(raw, hour=st.integers(0, 5), event_id=st.sampled_from(["", "a", "b"]),
+              offset=st.sampled_from(OFFSETS)),
+    min_size=1, max_size=14)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=events_lists, second=events_lists)
+def test_bulk_and_ordinary_imports_store_the_same_rows_and_counts(
+        sqlite_template: Path, sqlite_pair: tuple[Path, Path],
+        first: list[dict[str, Any]], second: list[dict[str, Any]]) -> None:
+    bulk_path, ordinary_path = sqlite_pair
+    results = []
+    for path in (bulk_path, ordinary_path):
+        shutil.copyfile(sqlite_template, path)
+        db = Database(f"sqlite:///{path}")
+        try:
+            counts = []
+            for events in (first, second):  # the second import meets the first one's rows
+                document = Document(Format.KARVAN, events)
+                if path == bulk_path:
+                    report = bulk.import_bulk(db, document, workers=2).summary()
+                else:
+                    report = service.import_document(db, document, Principal.system(), lambda: None).summary()
+                counts.append((report["accepted"], report["duplicates"]))
+            results.append((counts, stored_rows(db)))
+        finally:
+            db.dispose()
+    assert results[0] == results[1]
+
+
+def test_an_invalid_event_in_a_later_chunk_stores_nothing_and_is_named(db: Database) -> None:
+    events = [raw(h) for h in range(8)]
+    events[6] = raw(6, locode="KZQQQ")
+    with pytest.raises(InvalidEventsError) as refused:
+        bulk.import_bulk(db, Document(Format.KARVAN, events), workers=2)
+    assert [(e.index, e.field) for e in refused.value.errors] == [(6, "locode")]
+    assert stored_rows(db) == []
+    report = bulk.import_bulk(db, Document(Format.KARVAN, events), partial=True, workers=2).summary()
+    assert report["accepted"] == 7 and report["rejected"] == 1 and report["errors"][0]["index"] == 6
+    assert len(stored_rows(db)) == 7
+
+
+def test_bulk_imported_events_reach_webhook_subscribers(db: Database) -> None:
+    with db.write_session() as session:
+        admin = orgs.create_org(session, Principal.system(), name="watcher", kind=OrgKind.CORRIDOR_ADMIN)
+        outbox.subscribe(session, admin.id, "http://127.0.0.1:9/hook")
+        session.commit()
+    report = bulk.import_bulk(db, Document(Format.KARVAN, [raw(h) for h in range(5)]), workers=2)
+    assert report.accepted == 5 and deliveries(db) == 5
+
+
+def test_cli_imports_large_files_in_bulk_with_the_same_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "MIN_EVENTS", 2)
+    runner = CliRunner()
+    imported = runner.invoke(app, ["events", "import", str(FIXTURES / "events.csv")])
+    assert imported.exit_code == 0 and imported.stdout.startswith("accepted 4, duplicates 0, rejected 0")
+    again = runner.invoke(app, ["events", "import", str(FIXTURES / "events.csv")])
+    assert again.exit_code == 0 and again.stdout.startswith("accepted 0, duplicates 4, rejected 0")
+    tracked = runner.invoke(app, ["track", "CSQU3054383", "--json"])
+    assert tracked.exit_code == 0 and '"locode": "GEGAR"' in tracked.stdout
+
+
+def test_repeats_within_and_across_imports_count_as_duplicates(db: Database) -> None:
+    first = [raw(0, "a"), raw(1), raw(0, "b", offset="+05:00"), raw(2, "a"), raw(3)]  # 2: same instant
+    report = bulk.import_bulk(db, Document(Format.KARVAN, first), workers=2)
+    assert (report.accepted, report.duplicates) == (3, 2)
+    report = bulk.import_bulk(db, Document(Format.KARVAN, [*first, raw(4)]), workers=2)
+    assert (report.accepted, report.duplicates) == (1, 5)
+    assert len(stored_rows(db)) == 4
