@@ -69,17 +69,30 @@ class Result:
     rate: float
     sent: int
     seconds: float
-    latencies_ms: list[float]
-    statuses: dict[int, int]
+    timings: list[tuple[int, float]]
+    """(HTTP status, latency in ms) of every request; status 0 for a transport failure."""
 
     def line(self) -> str:
-        lat = sorted(self.latencies_ms)
-        p50 = statistics.median(lat)
-        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
-        codes = " ".join(f"{code or 'failed'}x{n}" for code, n in sorted(self.statuses.items()))
+        p50, p99 = percentiles([ms for _status, ms in self.timings])
+        by_status = sorted({status for status, _ms in self.timings})
+        codes = ", ".join(self._status_summary(status) for status in by_status)
         target = f"{self.rate:5.0f}/s" if self.rate else "one by one"
         return (f"  {self.name:<14} target {target:>10}  achieved {self.sent / self.seconds:6.1f}/s  "
                 f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  [{codes}]")
+
+    def _status_summary(self, status: int) -> str:
+        """Count of one status, and its own p99 when the run mixed statuses (booked 201s and full 409s)."""
+        times = [ms for code, ms in self.timings if code == status]
+        summary = f"{status or 'failed'} x{len(times)}"
+        if len(times) < len(self.timings):
+            summary += f" p99 {percentiles(times)[1]:.1f} ms"
+        return summary
+
+
+def percentiles(values: list[float]) -> tuple[float, float]:
+    """p50 and p99 (nearest rank)."""
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 def free_port() -> int:
@@ -143,14 +156,12 @@ async def call(client: aiohttp.ClientSession, method: str, path: str, body: dict
 async def drive(client: aiohttp.ClientSession, name: str, rate: float, seconds: float, method: str, path: str,
                 body: dict[str, Any] | None = None) -> Result:
     """Send `rate` requests per second for `seconds`, open loop; every request is awaited at the end."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
+    timings: list[tuple[int, float]] = []
 
     async def one() -> None:
         start = time.perf_counter()
         status = await call(client, method, path, body)
-        latencies.append((time.perf_counter() - start) * 1000)
-        statuses[status] = statuses.get(status, 0) + 1
+        timings.append((status, (time.perf_counter() - start) * 1000))
 
     count = int(rate * seconds)
     began = time.perf_counter()
@@ -161,21 +172,27 @@ async def drive(client: aiohttp.ClientSession, name: str, rate: float, seconds: 
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one()))
     await asyncio.gather(*tasks)
-    return Result(name, rate, count, time.perf_counter() - began, latencies, statuses)
+    return Result(name, rate, count, time.perf_counter() - began, timings)
 
 
 async def sequential(client: aiohttp.ClientSession, name: str, count: int, method: str, path: str,
                      body: dict[str, Any] | None = None) -> Result:
     """One request at a time: the service time without queueing, whatever the machine's load."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
+    timings: list[tuple[int, float]] = []
     began = time.perf_counter()
     for _ in range(count):
         start = time.perf_counter()
         status = await call(client, method, path, body)
-        latencies.append((time.perf_counter() - start) * 1000)
-        statuses[status] = statuses.get(status, 0) + 1
-    return Result(name, 0, count, time.perf_counter() - began, latencies, statuses)
+        timings.append((status, (time.perf_counter() - start) * 1000))
+    return Result(name, 0, count, time.perf_counter() - began, timings)
+
+
+async def warm_up(client: aiohttp.ClientSession, paths: list[str]) -> None:
+    """Bursts of concurrent requests, so that every worker has opened its database connections and
+    filled its statement caches before anything is timed (one keep-alive connection reaches one worker)."""
+    for path in paths:
+        for _ in range(10):
+            await asyncio.gather(*(call(client, "GET", path, None) for _ in range(20)))
 
 
 async def scenarios(base: str, token: str, seconds: float, only: list[str]) -> list[Result]:
@@ -190,6 +207,7 @@ async def scenarios(base: str, token: str, seconds: float, only: list[str]) -> l
             shipment = await response.json()
         booking = {"quote_id": quote["id"], "itinerary": 0}
         read = f"/shipments/{shipment['id']}"
+        await warm_up(client, ["/health", read, f"/quotes/{quote['id']}"])
         plan = [
             ("baseline 1by1", lambda: sequential(client, "baseline 1by1", 100, "GET", "/health")),
             ("shipment 1by1", lambda: sequential(client, "shipment 1by1", 100, "GET", read)),

@@ -9,11 +9,12 @@ the booking row plus an audit entry, so two concurrent cancellations cannot rele
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from karvan.booking.capacity import CapacityError, Need, Run, ensure_departures, release, reserve
 from karvan.booking.quotes import Quote, QuotedItinerary, get_quote
@@ -146,10 +147,12 @@ def book(session: Session, network: Network, principal: Principal, request: Book
         quote_id=quote.id, itinerary_index=itinerary.index, shipment_id=request.shipment_id,
         status=BookingStatus.REQUESTED.value, teu=quote.teu, reefer_plugs=quote.reefer_plugs,
         dangerous_goods=quote.request.cargo.dangerous_goods,
-        price_usd=itinerary.price_usd, departs_at=itinerary.departs_at, arrives_at=itinerary.arrives_at,
+        price_usd=itinerary.price_usd, departs_at=itinerary.departs_at.astimezone(UTC),
+        arrives_at=itinerary.arrives_at.astimezone(UTC),
         legs=[BookingLegRow(position=i, departure_id=departure_ids[run.key], service_id=leg.service_id,
                             operator_code=leg.operator, origin=leg.origin, destination=leg.destination,
-                            departs_at=leg.departs_at, arrives_at=leg.arrives_at)
+                            departs_at=leg.departs_at.astimezone(UTC),
+                            arrives_at=leg.arrives_at.astimezone(UTC))
               for i, (leg, run) in enumerate(zip(itinerary.legs, runs, strict=True))])
     session.add(row)
     session.flush()
@@ -184,7 +187,10 @@ def _set_status(session: Session, principal: Principal, row: BookingRow, target:
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ConflictError(f"booking {row.id} was changed by another request; read it again")
-    session.refresh(row)
+    # The row now holds exactly these values: record them as loaded rather than read the row back
+    changed = {"status": target.value, "status_reason": reason, "updated_at": now.astimezone(UTC)}
+    for name, value in changed.items():
+        set_committed_value(row, name, value)
     _audit(session, principal, row, current, target, reason)
 
 

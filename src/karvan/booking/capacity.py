@@ -60,16 +60,20 @@ class CapacityError(ConflictError):
 
 def ensure_departures(session: Session, runs: Iterable[Run], actor: str) -> dict[tuple[str, datetime], str]:
     """The departure id of every run by `Run.key`, creating rows that do not exist yet (audited as
-    done by `actor`). Commits."""
+    done by `actor`). Commits when it created any, so that concurrent bookings of the same new
+    departure do not wait on each other's uncommitted row."""
     ids: dict[tuple[str, datetime], str] = {}
+    created = False
     for run in runs:
         existing = _find(session, run)
         if existing is None:
             _insert_missing(session, run, actor)
+            created = True
             existing = _find(session, run)
         assert existing is not None  # inserted above, or by a concurrent request in the meantime
         ids[run.key] = existing
-    session.commit()
+    if created:
+        session.commit()
     return ids
 
 
