@@ -77,3 +77,18 @@ def test_row_keys_follow_the_table_column_order() -> None:
     assert row["offset_minutes"] == 0
     assert to_row(replace(LOAD, event_time=T0.astimezone(timezone(timedelta(hours=5)))), "k" * 32, "",
                   None)["offset_minutes"] == 5 * 60
+
+
+def test_events_are_judged_in_order_against_what_is_stored_by_then(db: Database) -> None:
+    """A re-used id with other content is a duplicate; the same content sent without an id is then new."""
+    moved = replace(LOAD, locode="KZDOS")
+    with db.write_session() as session:
+        store_events(session, [LOAD])
+        result = store_events(session, [moved, replace(moved, event_id="")])
+        session.commit()
+    assert result.duplicates == 1 and len(result.accepted) == 1
+    accepted = result.accepted[0].event
+    assert accepted.locode == "KZDOS" and accepted.event_id not in ("", "ev-1")
+    with db.session() as session:
+        stored = container_events(session, "CSQU3054383")
+    assert sorted(s.event.locode or "" for s in stored) == ["CNXIA", "KZDOS"]

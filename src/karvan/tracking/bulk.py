@@ -97,11 +97,11 @@ def import_bulk(db: Database, document: Document, *, partial: bool = False,
             good_rows += len(rows)
             pending += rows
             if len(pending) >= _INSERT_ROWS:
-                inserted += [seq for seq, _key in insert_rows(connection, pending)]
+                inserted += [row[0] for row in insert_rows(connection, pending)]
                 pending = []
         if report.rejected and not partial:
             raise InvalidEventsError(report.rejected)
-        inserted += [seq for seq, _key in insert_rows(connection, pending)]
+        inserted += [row[0] for row in insert_rows(connection, pending)]
         report.accepted = len(inserted)
         report.duplicates = good_rows - len(inserted)
         if inserted and outbox.subscriptions(session):

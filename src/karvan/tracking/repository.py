@@ -2,8 +2,9 @@
 
 `store_events` writes a batch in the caller's transaction with `INSERT ... ON CONFLICT DO NOTHING`:
 an event whose content key, or whose (event id, version), is already stored is a duplicate and is
-skipped, so a re-sent batch stores nothing new. Corrections and retractions are new versions; nothing
-is ever updated or deleted.
+skipped, so a re-sent batch stores nothing new. Events are judged in the batch's order against what is
+stored by then, earlier events of the same batch included (the bulk import follows the same rule).
+Corrections and retractions are new versions; nothing is ever updated or deleted.
 """
 
 from __future__ import annotations
@@ -106,9 +107,13 @@ def from_row(row: Any) -> StoredEvent:
     return StoredEvent(row.seq, event, row.received_at, row.org_id)
 
 
+_INSERTED = (EVENTS.c.seq, EVENTS.c.event_id, EVENTS.c.version, EVENTS.c.content_key)
+"""What an insert reports of each new row: its sequence number and its identity."""
+
+
 def _insert(dialect: str) -> Any:
     module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(EVENTS).on_conflict_do_nothing().returning(EVENTS.c.seq, EVENTS.c.content_key)
+    return module.insert(EVENTS).on_conflict_do_nothing().returning(*_INSERTED)
 
 
 def keyed_row(event: ContainerEvent, received_at: str, org_id: str | None) -> tuple[Any, ...]:
@@ -117,24 +122,9 @@ def keyed_row(event: ContainerEvent, received_at: str, org_id: str | None) -> tu
     return row_values(event, content_key(event, time_text), received_at, org_id, time_text)
 
 
-class FirstSeen:
-    """Keeps the first of repeated events within one import: same content key or same (id, version)."""
-
-    def __init__(self) -> None:
-        self._keys: set[str] = set()
-        self._identities: set[tuple[str, str]] = set()
-
-    def is_new(self, row: tuple[Any, ...]) -> bool:
-        key, identity = row[2], (row[0], row[1])
-        if key in self._keys or identity in self._identities:
-            return False
-        self._keys.add(key)
-        self._identities.add(identity)
-        return True
-
-
-def insert_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tuple[int, str]]:
-    """Insert rows not stored yet; (seq, content key) of those inserted, in sequence order."""
+def insert_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tuple[int, str, str, str]]:
+    """Insert, in order, the rows not stored yet; (seq, event id, version, content key) of the new ones,
+    in sequence order."""
     if connection.dialect.name == "sqlite":
         return _insert_sqlite(connection, rows)
     return sorted(_insert_returning(connection, rows))
@@ -145,20 +135,18 @@ def store_events(conn: Connection | Session, events: Iterable[ContainerEvent], *
     """Insert new events in the current transaction; the caller commits (or rolls back: nothing)."""
     received_at = utc_text(now or datetime.now(UTC))
     result = StoreResult()
-    batch: dict[str, tuple[ContainerEvent, tuple[Any, ...]]] = {}
-    seen = FirstSeen()
+    rows: list[tuple[Any, ...]] = []
+    first: dict[tuple[str, str, str], ContainerEvent] = {}  # the event a stored row came from
     for event in events:
         row = keyed_row(event, received_at, org_id)
-        if seen.is_new(row):
-            batch[row[2]] = (event, row)
-        else:
-            result.duplicates += 1
+        rows.append(row)
+        first.setdefault((row[0], row[1], row[2]), event)
     connection = conn.connection() if isinstance(conn, Session) else conn
-    inserted = insert_rows(connection, [row for _, row in batch.values()])
-    result.duplicates += len(batch) - len(inserted)
-    for seq, key in inserted:
-        event, row = batch[key]
-        stored_event = event if event.event_id else replace(event, event_id=row[0])
+    inserted = insert_rows(connection, rows)
+    result.duplicates = len(rows) - len(inserted)
+    for seq, event_id, version, key in inserted:
+        event = first[(event_id, version, key)]
+        stored_event = event if event.event_id else replace(event, event_id=event_id)
         result.accepted.append(StoredEvent(seq, stored_event, received_at, org_id))
     return result
 
@@ -172,12 +160,13 @@ def events_by_seq(conn: Connection | Session, seqs: Sequence[int]) -> list[Store
     return found
 
 
-def _insert_returning(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tuple[int, str]]:
+def _insert_returning(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tuple[int, str, str, str]]:
     statement = _insert(connection.dialect.name)
-    inserted: list[tuple[int, str]] = []
+    inserted: list[tuple[int, str, str, str]] = []
     for start in range(0, len(rows), _CHUNK):
         chunk = [dict(zip(_COLUMNS, row, strict=True)) for row in rows[start:start + _CHUNK]]
-        inserted += [(seq, key) for seq, key in connection.execute(statement, chunk)]
+        result = connection.execute(statement, chunk)
+        inserted += [(seq, event_id, version, key) for seq, event_id, version, key in result]
     return inserted
 
 
@@ -191,7 +180,7 @@ _BULK_CACHE_KIB = 512 * 1024
 million events."""
 
 
-def _insert_sqlite(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tuple[int, str]]:
+def _insert_sqlite(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tuple[int, str, str, str]]:
     """SQLite: a plain executemany, then the new rows by sequence number.
 
     Writers hold SQLite's write lock from their first statement (`BEGIN IMMEDIATE`, see
@@ -210,7 +199,8 @@ def _insert_sqlite(connection: Connection, rows: list[tuple[Any, ...]]) -> list[
         cursor.executemany(_SQLITE_INSERT, rows)
     finally:
         cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
-    cursor.execute("SELECT seq, content_key FROM tracking_events WHERE seq > ? ORDER BY seq", (before,))
+    cursor.execute("SELECT seq, event_id, version, content_key FROM tracking_events WHERE seq > ? "
+                   "ORDER BY seq", (before,))
     return list(cursor.fetchall())
 
 
