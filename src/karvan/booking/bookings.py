@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from karvan.booking.capacity import CapacityError, Need, Run, ensure_departures, release, reserve
@@ -196,7 +196,7 @@ def _set_status(session: Session, principal: Principal, row: BookingRow, target:
 
 def _visible(session: Session, principal: Principal, booking_id: str) -> tuple[BookingRow, Actor]:
     """The booking and the role in which the principal sees it: its shipper, or an operator of a leg."""
-    row = session.get(BookingRow, booking_id)
+    row = session.get(BookingRow, booking_id, options=[joinedload(BookingRow.legs)])  # one query
     if row is not None:
         if row.org_id == principal.org_id:
             return row, Actor.SHIPPER

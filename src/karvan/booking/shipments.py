@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from karvan.booking.cargo import NO_NUL, Container
 from karvan.booking.parties import Parties
@@ -76,7 +76,8 @@ def create_shipment(session: Session, principal: Principal, data: ShipmentIn) ->
 def get_shipment(session: Session, principal: Principal, shipment_id: str) -> Shipment:
     """A shipment of the principal's organisation; others' shipments are reported as missing."""
     principal.require_scope(Scope.READ)
-    row = session.get(ShipmentRow, shipment_id)
+    # one query with its containers (the relationship's default is a second, selectin query)
+    row = session.get(ShipmentRow, shipment_id, options=[joinedload(ShipmentRow.containers)])
     if row is None or row.org_id != principal.org_id:
         raise NotFoundError(f"no shipment {shipment_id!r} in your organisation")
     return _to_shipment(row)
