@@ -46,12 +46,14 @@ def backoff(attempts: int, base_s: float = 1.0) -> timedelta:
 
 
 def _claim(db: Database, now: datetime, limit: int) -> list[int]:
-    with db.write_session() as session:
-        due = session.execute(
-            select(WebhookDeliveryRow.id).where(WebhookDeliveryRow.delivered_at.is_(None),
-                                                WebhookDeliveryRow.next_attempt_at <= utc_text(now))
-            .order_by(WebhookDeliveryRow.id).limit(limit)
-            .with_for_update(skip_locked=True)).scalars().all()
+    pending = select(WebhookDeliveryRow.id).where(WebhookDeliveryRow.delivered_at.is_(None),
+                                                  WebhookDeliveryRow.next_attempt_at <= utc_text(now))
+    with db.session() as session:  # a plain read first: most polls find nothing to do
+        if session.scalar(pending.limit(1)) is None:
+            return []
+    with db.write_session() as session:  # on SQLite the write lock, only when there is work
+        due = session.execute(pending.order_by(WebhookDeliveryRow.id).limit(limit)
+                              .with_for_update(skip_locked=True)).scalars().all()
         if due:
             session.execute(update(WebhookDeliveryRow).where(WebhookDeliveryRow.id.in_(due))
                             .values(next_attempt_at=utc_text(now + LEASE)))
