@@ -27,7 +27,7 @@ from karvan.tenancy.principal import Principal
 from karvan.tracking import hub, outbox
 from karvan.tracking.formats import Document, Format
 from karvan.tracking.formats.common import EventError
-from karvan.tracking.ingest import InvalidEventsError, check
+from karvan.tracking.ingest import InvalidEventsError, check, summary
 from karvan.tracking.model import utc_text
 from karvan.tracking.repository import events_by_seq, insert_rows, keyed_row
 
@@ -44,9 +44,7 @@ class BulkReport:
     rejected: list[EventError] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
-        return {"accepted": self.accepted, "duplicates": self.duplicates,
-                "rejected": len({e.index for e in self.rejected}),
-                "errors": [{"index": e.index, "field": e.field, "message": e.message} for e in self.rejected]}
+        return summary(self.accepted, self.duplicates, self.rejected)
 
 
 def applies(document: Document, principal: Principal) -> bool:

@@ -46,9 +46,13 @@ class IngestReport:
     """Errors of the events left out (partial imports only); one event may have several."""
 
     def summary(self) -> dict[str, Any]:
-        return {"accepted": len(self.accepted), "duplicates": self.duplicates,
-                "rejected": len({e.index for e in self.rejected}),
-                "errors": [{"index": e.index, "field": e.field, "message": e.message} for e in self.rejected]}
+        return summary(len(self.accepted), self.duplicates, self.rejected)
+
+
+def summary(accepted: int, duplicates: int, rejected: list[EventError]) -> dict[str, Any]:
+    """What an import reports: counts, and each error of the events left out."""
+    return {"accepted": accepted, "duplicates": duplicates, "rejected": len({e.index for e in rejected}),
+            "errors": [{"index": e.index, "field": e.field, "message": e.message} for e in rejected]}
 
 
 def check(document: Document, *, max_events: int | None = None,
