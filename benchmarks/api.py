@@ -17,6 +17,10 @@ The client shares the machine with the server, so it is kept light: aiohttp (abo
 CPU per request, measured here) and its long-lived objects frozen out of the garbage collector, whose
 full collections otherwise show up as 100 ms "server" latencies.
 
+After each database it prints how often the workers' event loops were held over 100 ms (the server's
+own watch, `karvan.api.looplag`, read from its log; warm-up included): stalls there hit every request
+of that worker at once.
+
 At the end it checks that no departure is overbooked and that each one's booked TEU equals the sum
 over its confirmed bookings. PostgreSQL is a throwaway server started the way the test suite does
 (tests/conftest.py's `_LocalPostgres`). Run: .venv/bin/python benchmarks/api.py [--seconds 5]
@@ -207,7 +211,7 @@ async def scenarios(base: str, token: str, seconds: float, only: list[str]) -> l
             shipment = await response.json()
         booking = {"quote_id": quote["id"], "itinerary": 0}
         read = f"/shipments/{shipment['id']}"
-        await warm_up(client, ["/health", read, f"/quotes/{quote['id']}"])
+        await warm_up(client, ["/health", read])
         plan = [
             ("baseline 1by1", lambda: sequential(client, "baseline 1by1", 100, "GET", "/health")),
             ("shipment 1by1", lambda: sequential(client, "shipment 1by1", 100, "GET", read)),
@@ -262,6 +266,17 @@ def run(backend: str, url: str, data_dir: str, args: argparse.Namespace) -> None
     for result in results:
         print(result.line())
     print(f"  departures after the run: {check_capacity(url)} - none overbooked")
+    print(f"  {loop_stalls(Path(data_dir) / f'server-{port}.log')}")
+
+
+def loop_stalls(log: Path) -> str:
+    """The workers' event-loop watch (karvan.api.looplag) over the whole run, warm-up included."""
+    stalls = [float(line.split("blocked for ")[1].split(" ms")[0])
+              for line in log.read_text().splitlines() if "event loop blocked for" in line]
+    if not stalls:
+        return "server event loops: never held over 100 ms"
+    return (f"server event loops held over 100 ms {len(stalls)} times, longest {max(stalls):.0f} ms, "
+            f"{sum(stalls) / 1000:.1f} s in all")
 
 
 def main() -> None:

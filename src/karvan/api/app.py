@@ -1,8 +1,9 @@
 """The FastAPI application factory.
 
 `create_app()` reads its settings from the environment (`KARVAN_DATABASE_URL` or `KARVAN_DATA_DIR`,
-`KARVAN_MAX_BODY_BYTES`, `KARVAN_NETWORK`), so `karvan serve --workers N` can start it in each worker
-with `uvicorn --factory karvan.api.app:create_app`. Tests pass `database_url` and `network` directly.
+`KARVAN_MAX_BODY_BYTES`, `KARVAN_NETWORK`, `KARVAN_LOOP_LAG_MS`), so `karvan serve --workers N` can
+start it in each worker with `uvicorn --factory karvan.api.app:create_app`. Tests pass `database_url`
+and `network` directly.
 
 Capabilities add their router with one line in `_include_routers`. Every route is authenticated
 (see `karvan.api.auth`) and every error is problem+json (see `karvan.api.problems`).
@@ -10,6 +11,7 @@ Capabilities add their router with one line in `_include_routers`. Every route i
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 from collections.abc import AsyncIterator, Callable
@@ -21,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 import karvan
-from karvan.api import problems
+from karvan.api import looplag, problems
 from karvan.api.auth import authenticated
 from karvan.api.middleware import (
     JSON_LOGS_ENV,
@@ -91,7 +93,11 @@ def create_app(database_url: str | None = None, *, network: Network | None = Non
         # which were the p99 of a loaded server).
         gc.collect()
         gc.freeze()
+        threshold_ms = float(os.environ.get(looplag.LAG_ENV) or looplag.DEFAULT_THRESHOLD_MS)
+        watcher = asyncio.create_task(looplag.watch(threshold_ms)) if threshold_ms > 0 else None
         yield
+        if watcher is not None:
+            watcher.cancel()
         gc.unfreeze()  # let native objects (DuckDB's) be freed normally at exit
         db.dispose()
 
