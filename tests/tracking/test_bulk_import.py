@@ -6,8 +6,6 @@ Chunks and insert batches are made tiny here so that repeats, errors and inserts
 from __future__ import annotations
 
 import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,12 +61,9 @@ def deliveries(db: Database) -> int:
 
 
 @pytest.fixture
-def sqlite_pair(sqlite_template: Path) -> Iterator[tuple[Path, Path]]:
-    folder = Path(tempfile.mkdtemp())
-    try:
-        yield folder / "bulk.db", folder / "ordinary.db"
-    finally:
-        shutil.rmtree(folder)
+def sqlite_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """Two database files, overwritten from the migrated template by each example."""
+    return tmp_path / "bulk.db", tmp_path / "ordinary.db"
 
 
 events_lists = st.lists(
