@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.orm import Session
 
 from karvan.errors import InputError
 from karvan.store.db import Database, default_database_url, make_engine
@@ -72,3 +75,42 @@ def test_foreign_keys_are_enforced(db: Database) -> None:
         session.add(User(org_id="org_missing", email="a@b.kz", name="A"))
         with pytest.raises(IntegrityError):
             session.commit()
+
+
+@pytest.mark.postgres
+def test_a_loop_read_is_retried_once_on_a_connection_the_server_dropped(postgres_server: Any) -> None:
+    postgres_server.empty()
+    db = Database(postgres_server.url())
+    try:
+        def backend_pid(session: Session) -> int:
+            return int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+        first = db.loop_read(backend_pid)
+        with db.session() as session:  # the loop's connection is pinged by nobody: drop it under it
+            assert session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first}).scalar_one()
+        calls: list[int] = []
+
+        def counted(session: Session) -> int:
+            calls.append(1)
+            return backend_pid(session)
+
+        second = db.loop_read(counted)
+        assert second != first and len(calls) == 2
+        calls.clear()
+        with pytest.raises(ProgrammingError):  # other errors are not retried
+            db.loop_read(lambda session: calls.append(1) or session.execute(text("SELECT nope")))
+        assert len(calls) == 1
+    finally:
+        db.dispose()
+
+
+def test_loop_reads_see_what_was_committed_last(db: Database) -> None:
+    """The loop's connection holds no transaction between reads (autocommit / no BEGIN)."""
+    def count(session: Session) -> int:
+        return len(session.scalars(select(Organisation.id)).all())
+
+    assert db.loop_read(count) == 0
+    with db.write_session() as session:
+        session.add(Organisation(id="org_z", name="Z", kind=OrgKind.SHIPPER.value))
+        session.commit()
+    assert db.loop_read(count) == 1

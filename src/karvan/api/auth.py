@@ -40,8 +40,7 @@ async def get_principal(request: Request,
         return known
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticatedError("missing API key; send 'Authorization: Bearer <key>'")
-    with db.loop_session() as session:
-        principal = authenticate(session, credentials.credentials)
+    principal = db.loop_read(lambda session: authenticate(session.connection(), credentials.credentials))
     request.state.org_id = principal.org_id
     request.state.principal = principal
     return principal

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -25,7 +25,7 @@ from karvan.network.network import Network
 from karvan.store import audit
 from karvan.store.booking_models import BookingLegRow, BookingRow
 from karvan.store.db import utc_now
-from karvan.store.models import Scope
+from karvan.store.models import Scope, new_id
 from karvan.store.pagination import Page, paginate
 from karvan.tenancy.principal import Principal
 
@@ -142,11 +142,22 @@ def book(session: Session, network: Network, principal: Principal, request: Book
         _check_shipment(get_shipment(session, principal, request.shipment_id), quote, network, itinerary)
     runs = _runs(network, itinerary)
     departure_ids = ensure_departures(session, runs, principal.actor)
+    need = Need(teu=quote.teu, reefer_plugs=quote.reefer_plugs,
+                dangerous_goods=quote.request.cargo.dangerous_goods)
+    try:
+        reserve(session, departure_ids.values(), need)
+    except CapacityError as error:
+        status, reason = BookingStatus.REJECTED, str(error)
+    else:
+        status, reason = BookingStatus.CONFIRMED, "slots reserved on every leg"
+    # Written once, in its outcome, with both transitions in the audit log: the row is never seen
+    # as requested by anyone else, since it commits together with the reservation.
+    stamp = now.astimezone(UTC)
     row = BookingRow(
-        org_id=principal.org_id, created_by=principal.actor, created_at=now, updated_at=now,
-        quote_id=quote.id, itinerary_index=itinerary.index, shipment_id=request.shipment_id,
-        status=BookingStatus.REQUESTED.value, teu=quote.teu, reefer_plugs=quote.reefer_plugs,
-        dangerous_goods=quote.request.cargo.dangerous_goods,
+        id=new_id("bkg"), org_id=principal.org_id, created_by=principal.actor, created_at=stamp,
+        updated_at=stamp, quote_id=quote.id, itinerary_index=itinerary.index,
+        shipment_id=request.shipment_id, status=status.value, status_reason=reason, teu=need.teu,
+        reefer_plugs=need.reefer_plugs, dangerous_goods=need.dangerous_goods,
         price_usd=itinerary.price_usd, departs_at=itinerary.departs_at.astimezone(UTC),
         arrives_at=itinerary.arrives_at.astimezone(UTC),
         legs=[BookingLegRow(position=i, departure_id=departure_ids[run.key], service_id=leg.service_id,
@@ -155,15 +166,8 @@ def book(session: Session, network: Network, principal: Principal, request: Book
                             arrives_at=leg.arrives_at.astimezone(UTC))
               for i, (leg, run) in enumerate(zip(itinerary.legs, runs, strict=True))])
     session.add(row)
-    session.flush()
     _audit(session, principal, row, None, BookingStatus.REQUESTED)
-    try:
-        with session.begin_nested():
-            reserve(session, [leg.departure_id for leg in row.legs], _need(row))
-    except CapacityError as error:
-        _set_status(session, principal, row, BookingStatus.REJECTED, str(error), now)
-    else:
-        _set_status(session, principal, row, BookingStatus.CONFIRMED, "slots reserved on every leg", now)
+    _audit(session, principal, row, BookingStatus.REQUESTED, status, reason)
     return _to_booking(row)
 
 
@@ -194,9 +198,14 @@ def _set_status(session: Session, principal: Principal, row: BookingRow, target:
     _audit(session, principal, row, current, target, reason)
 
 
+# One query with its legs, built once (see karvan.booking.shipments).
+_BOOKING_BY_ID = (select(BookingRow).options(joinedload(BookingRow.legs))
+                  .where(BookingRow.id == bindparam("booking_id")))
+
+
 def _visible(session: Session, principal: Principal, booking_id: str) -> tuple[BookingRow, Actor]:
     """The booking and the role in which the principal sees it: its shipper, or an operator of a leg."""
-    row = session.get(BookingRow, booking_id, options=[joinedload(BookingRow.legs)])  # one query
+    row = session.execute(_BOOKING_BY_ID, {"booking_id": booking_id}).unique().scalar_one_or_none()
     if row is not None:
         if row.org_id == principal.org_id:
             return row, Actor.SHIPPER

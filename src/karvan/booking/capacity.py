@@ -2,10 +2,14 @@
 plugs on it without ever overbooking.
 
 A reservation is one conditional UPDATE per departure (`... WHERE booked_teu + n <= capacity_teu`);
-a row count of 0 means the departure had no room, and the caller rolls the whole transaction back, so a
-multi-leg booking holds slots on every leg or on none. This is safe on PostgreSQL (the row lock makes
-concurrent UPDATEs re-check the condition) and on SQLite (writers are serialised). Departures are
-updated in id order so two multi-leg bookings cannot deadlock on PostgreSQL.
+a row count of 0 means the departure had no room, and the departures already taken in the same call are
+given back, so a multi-leg booking holds slots on every leg or on none. This is safe on PostgreSQL (the
+row lock makes concurrent UPDATEs re-check the condition, and is held until commit, so nobody sees a
+slot taken and given back) and on SQLite (writers are serialised). Departures are updated in id order
+so two multi-leg bookings cannot deadlock on PostgreSQL.
+
+The statements are built once, with parameters: on this path, constructing them cost as much as running
+them (measured).
 
 If an operator has not published a departure that an itinerary rides, it is created here from the
 network schedule, with the service's capacity, on behalf of the organisation managing the operator.
@@ -18,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -62,24 +66,30 @@ def ensure_departures(session: Session, runs: Iterable[Run], actor: str) -> dict
     """The departure id of every run by `Run.key`, creating rows that do not exist yet (audited as
     done by `actor`). Commits when it created any, so that concurrent bookings of the same new
     departure do not wait on each other's uncommitted row."""
-    ids: dict[tuple[str, datetime], str] = {}
-    created = False
-    for run in runs:
-        existing = _find(session, run)
-        if existing is None:
+    runs = list(runs)
+    ids = _find(session, runs)
+    missing = {run.key: run for run in runs if run.key not in ids}
+    if missing:
+        for run in missing.values():
             _insert_missing(session, run, actor)
-            created = True
-            existing = _find(session, run)
-        assert existing is not None  # inserted above, or by a concurrent request in the meantime
-        ids[run.key] = existing
-    if created:
+        ids = _find(session, runs)  # inserted above, or by a concurrent request in the meantime
         session.commit()
+    assert all(run.key in ids for run in runs)
     return ids
 
 
-def _find(session: Session, run: Run) -> str | None:
-    return session.scalar(select(Departure.id).where(
-        Departure.service_id == run.service.id, Departure.departs_at == run.departs_at))
+_DEPARTURES_OF = select(Departure.id, Departure.service_id, Departure.departs_at).where(
+    Departure.service_id.in_(bindparam("service_ids", expanding=True)),
+    Departure.departs_at.in_(bindparam("times", expanding=True)))
+
+
+def _find(session: Session, runs: list[Run]) -> dict[tuple[str, datetime], str]:
+    """One query for every run (the cross product of services and times it may also return is small)."""
+    wanted = {run.key for run in runs}
+    rows = session.execute(_DEPARTURES_OF, {"service_ids": sorted({service for service, _ in wanted}),
+                                            "times": sorted({at for _, at in wanted})})
+    return {(row.service_id, row.departs_at): row.id for row in rows
+            if (row.service_id, row.departs_at) in wanted}
 
 
 def _insert_missing(session: Session, run: Run, actor: str) -> None:
@@ -107,39 +117,47 @@ def _insert_missing(session: Session, run: Run, actor: str) -> None:
                      detail={"before": None, "after": {k: str(v) for k, v in values.items()}})
 
 
-def reserve(session: Session, departure_ids: Iterable[str], need: Need) -> None:
-    """Take `need` on every departure, in the caller's transaction; CapacityError if one cannot.
+_RESERVE = (update(Departure).where(
+    Departure.id == bindparam("departure_id"),
+    Departure.status == DepartureStatus.SCHEDULED.value,
+    Departure.booked_teu + bindparam("teu") <= Departure.capacity_teu,
+    Departure.booked_reefer_plugs + bindparam("plugs") <= Departure.reefer_plugs)
+    .values(booked_teu=Departure.booked_teu + bindparam("teu"),
+            booked_reefer_plugs=Departure.booked_reefer_plugs + bindparam("plugs"))
+    .execution_options(synchronize_session=False))
+_RESERVE_DANGEROUS = _RESERVE.where(Departure.dangerous_goods.is_(True))
+_RELEASE = (update(Departure).where(
+    Departure.id == bindparam("departure_id"), Departure.booked_teu >= bindparam("teu"),
+    Departure.booked_reefer_plugs >= bindparam("plugs"))
+    .values(booked_teu=Departure.booked_teu - bindparam("teu"),
+            booked_reefer_plugs=Departure.booked_reefer_plugs - bindparam("plugs"))
+    .execution_options(synchronize_session=False))
 
-    On CapacityError the caller must roll back: earlier departures of the same call were updated.
+
+def reserve(session: Session, departure_ids: Iterable[str], need: Need) -> None:
+    """Take `need` on every departure or on none, in the caller's transaction.
+
+    CapacityError names the first departure that had no room; the ones taken before it are given back.
     """
+    statement = _RESERVE_DANGEROUS if need.dangerous_goods else _RESERVE
+    taken: list[str] = []
     for departure_id in sorted(set(departure_ids)):
-        conditions = [
-            Departure.id == departure_id,
-            Departure.status == DepartureStatus.SCHEDULED.value,
-            Departure.booked_teu + need.teu <= Departure.capacity_teu,
-            Departure.booked_reefer_plugs + need.reefer_plugs <= Departure.reefer_plugs,
-        ]
-        if need.dangerous_goods:
-            conditions.append(Departure.dangerous_goods.is_(True))
-        result = session.execute(
-            update(Departure).where(*conditions).values(
-                booked_teu=Departure.booked_teu + need.teu,
-                booked_reefer_plugs=Departure.booked_reefer_plugs + need.reefer_plugs)
-            .execution_options(synchronize_session=False))
+        result = session.execute(statement, _parameters(departure_id, need))
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise CapacityError(_why_not(session, departure_id, need), departure_id)
+            reason = _why_not(session, departure_id, need)
+            release(session, taken, need)
+            raise CapacityError(reason, departure_id)
+        taken.append(departure_id)
 
 
 def release(session: Session, departure_ids: Iterable[str], need: Need) -> None:
     """Give back what `reserve` took, in the caller's transaction."""
     for departure_id in sorted(set(departure_ids)):
-        session.execute(
-            update(Departure).where(
-                Departure.id == departure_id, Departure.booked_teu >= need.teu,
-                Departure.booked_reefer_plugs >= need.reefer_plugs)
-            .values(booked_teu=Departure.booked_teu - need.teu,
-                    booked_reefer_plugs=Departure.booked_reefer_plugs - need.reefer_plugs)
-            .execution_options(synchronize_session=False))
+        session.execute(_RELEASE, _parameters(departure_id, need))
+
+
+def _parameters(departure_id: str, need: Need) -> dict[str, object]:
+    return {"departure_id": departure_id, "teu": need.teu, "plugs": need.reefer_plugs}
 
 
 def _why_not(session: Session, departure_id: str, need: Need) -> str:

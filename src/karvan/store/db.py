@@ -13,16 +13,20 @@ read lock; on PostgreSQL both are ordinary READ COMMITTED transactions.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from karvan.errors import InputError
+
+T = TypeVar("T")
 
 DATABASE_URL_ENV = "KARVAN_DATABASE_URL"
 DATA_DIR_ENV = "KARVAN_DATA_DIR"
@@ -118,7 +122,8 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode != "NONE":
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -134,7 +139,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    return create_engine(url, **{"pool_pre_ping": True, **options})
 
 
 class Database:
@@ -162,27 +167,38 @@ class Database:
         return self._write()
 
     def _make_loop_engine(self) -> Engine:
-        """One connection for reads on the event loop; on PostgreSQL in autocommit.
+        """One connection for reads on the event loop, each statement in a transaction of its own.
 
-        Autocommit saves the BEGIN and ROLLBACK round trips, about half the cost of a point read there
-        (measured). Each statement then reads the latest committed rows, so these reads must be single
-        statements or read rows that never change once written (a shipment's containers, a booking's legs).
+        No BEGIN and ROLLBACK around the statement (autocommit on PostgreSQL; no BEGIN on SQLite) and no
+        ping before each use on PostgreSQL: together about half the cost of a point read (measured).
+        Each statement then reads the latest committed rows, so these reads must be single statements
+        or read rows that never change once written (a shipment's containers, a booking's legs). Without
+        the ping, the first read after the server dropped the connection fails; `loop_read` retries it.
         """
         parsed = make_url(self.url)
         if parsed.get_backend_name() == "postgresql":
-            return make_engine(self.url, pool_size=1, max_overflow=0, isolation_level="AUTOCOMMIT")
+            return make_engine(self.url, pool_size=1, max_overflow=0, isolation_level="AUTOCOMMIT",
+                               pool_pre_ping=False)
         if parsed.database in (None, "", ":memory:"):
             return self.engine  # a second engine would open a second, empty in-memory database
-        return make_engine(self.url, pool_size=1, max_overflow=0)
+        return make_engine(self.url, pool_size=1, max_overflow=0, execution_options={"sqlite_begin": "NONE"})
 
-    def loop_session(self) -> Session:
-        """A read session for code running on an asyncio event loop (the API's key check, point reads).
+    def loop_read(self, read: Callable[[Session], T]) -> T:
+        """`read(session)` for code running on an asyncio event loop (the API's key check, point reads).
 
-        It has a pool of its own with a single connection: the loop runs one such read at a time, so it
-        never waits for a connection, whereas waiting on the main pool, which worker threads may hold
-        to the last connection, would block every request of the process.
+        The session comes from a pool of its own with a single connection: the loop runs one such read
+        at a time, so it never waits for a connection, whereas waiting on the main pool, which worker
+        threads may hold to the last connection, would block every request of the process. A read that
+        found its connection dropped (a database restart) is run once more on a new one.
         """
-        return self._loop()
+        try:
+            with self._loop() as session:
+                return read(session)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        with self._loop() as session:
+            return read(session)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -83,8 +83,8 @@ def get_bookings(status: BookingStatus | None = Query(None),
 async def get_one_booking(booking_id: str = Path(pattern=RECORD_ID),
                           principal: Principal = Depends(get_principal),
                           db: Database = Depends(get_db)) -> Booking:
-    with db.loop_session() as session:  # a point read: on the loop, see karvan.api.auth
-        return get_booking(session, principal, booking_id)
+    # a point read, on the event loop: see karvan.api.auth
+    return db.loop_read(lambda session: get_booking(session, principal, booking_id))
 
 
 @router.post("/{booking_id}/status", response_model=Booking,

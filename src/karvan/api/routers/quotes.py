@@ -51,5 +51,5 @@ def get_quotes(created_after: AwareDatetime | None = Query(None, description="IS
 async def get_one_quote(quote_id: str = Path(pattern=RECORD_ID),
                         principal: Principal = Depends(get_principal),
                         db: Database = Depends(get_db)) -> Quote:
-    with db.loop_session() as session:  # a point read: on the loop, see karvan.api.auth
-        return get_quote(session, principal, quote_id)
+    # a point read, on the event loop: see karvan.api.auth
+    return db.loop_read(lambda session: get_quote(session, principal, quote_id))

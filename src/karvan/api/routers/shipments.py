@@ -55,5 +55,5 @@ def get_shipments(created_after: AwareDatetime | None = Query(None, description=
 async def get_one_shipment(shipment_id: str = Path(pattern=RECORD_ID),
                            principal: Principal = Depends(get_principal),
                            db: Database = Depends(get_db)) -> Shipment:
-    with db.loop_session() as session:  # a point read: on the loop, see karvan.api.auth
-        return get_shipment(session, principal, shipment_id)
+    # a point read, on the event loop: see karvan.api.auth
+    return db.loop_read(lambda session: get_shipment(session, principal, shipment_id))
