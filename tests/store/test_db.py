@@ -96,6 +96,10 @@ def test_a_loop_read_is_retried_once_on_a_connection_the_server_dropped(postgres
 
         second = db.loop_read(counted)
         assert second != first and len(calls) == 2
+        with db.session() as session:
+            session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": second})
+        third = db.loop_read_core(lambda conn: conn.execute(text("SELECT pg_backend_pid()")).scalar())
+        assert third not in (first, second)
         calls.clear()
         with pytest.raises(ProgrammingError):  # other errors are not retried
             db.loop_read(lambda session: calls.append(1) or session.execute(text("SELECT nope")))

@@ -40,7 +40,7 @@ async def get_principal(request: Request,
         return known
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticatedError("missing API key; send 'Authorization: Bearer <key>'")
-    principal = db.loop_read(lambda session: authenticate(session.connection(), credentials.credentials))
+    principal = db.loop_read_core(lambda connection: authenticate(connection, credentials.credentials))
     request.state.org_id = principal.org_id
     request.state.principal = principal
     return principal

@@ -45,7 +45,8 @@ inside the handler (quotes, shipments, bookings) did not; the cause is not yet f
 async def get_network(request: Request) -> Network:
     """The network given to `create_app`, else the bundled one with $KARVAN_NETWORK overlays.
 
-    Async like `get_db`: the loader's cache makes this a dictionary look-up after start-up.
+    Async like `get_db`: after start-up this is a look-up (the files are re-checked at most once a
+    second, see `karvan.api.app.NETWORK_RECHECK_S`).
     """
     network: Network = request.app.state.network()
     return network

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -27,6 +28,7 @@ from sqlalchemy.types import TypeDecorator
 from karvan.errors import InputError
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 DATABASE_URL_ENV = "KARVAN_DATABASE_URL"
 DATA_DIR_ENV = "KARVAN_DATA_DIR"
@@ -184,22 +186,35 @@ class Database:
         return make_engine(self.url, pool_size=1, max_overflow=0, execution_options={"sqlite_begin": "NONE"})
 
     def loop_read(self, read: Callable[[Session], T]) -> T:
-        """`read(session)` for code running on an asyncio event loop (the API's key check, point reads).
+        """`read(session)` for code running on an asyncio event loop (the API's point reads).
 
         The session comes from a pool of its own with a single connection: the loop runs one such read
         at a time, so it never waits for a connection, whereas waiting on the main pool, which worker
         threads may hold to the last connection, would block every request of the process. A read that
         found its connection dropped (a database restart) is run once more on a new one.
         """
-        try:
-            with self._loop() as session:
-                return read(session)
-        except DBAPIError as error:
-            if not error.connection_invalidated:
-                raise
-        with self._loop() as session:
-            return read(session)
+        return _retried_once(lambda: _run(self._loop(), read))
+
+    def loop_read_core(self, read: Callable[[Connection], T]) -> T:
+        """`loop_read` for Core statements: a connection without an ORM session around it (the key
+        check on every request; the session cost half as much as the statement, measured)."""
+        return _retried_once(lambda: _run(self._loop_engine.connect(), read))
 
     def dispose(self) -> None:
         self.engine.dispose()
         self._loop_engine.dispose()
+
+
+def _run(resource: AbstractContextManager[R], read: Callable[[R], T]) -> T:
+    with resource as opened:
+        return read(opened)
+
+
+def _retried_once(attempt: Callable[[], T]) -> T:
+    """`attempt()`, and once more if it failed on a connection the database had dropped."""
+    try:
+        return attempt()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    return attempt()
