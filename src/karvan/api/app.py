@@ -89,6 +89,10 @@ def create_app(database_url: str | None = None, *, network: Network | None = Non
     @asynccontextmanager
     async def lifespan(started: FastAPI) -> AsyncIterator[None]:
         started.state.network()  # load (and validate) the network before the first request, not during it
+        # FastAPI builds each router's request handling (parameter models, dependencies) on its first
+        # request, which held the event loop for 100-300 ms in every worker (measured); describing the
+        # API builds it all now.
+        started.openapi()
         # The network, the UN/LOCODE list and the imported modules live as long as the process: move them
         # out of the collector's sight, or every full collection walks them all (measured ~100 ms pauses,
         # which were the p99 of a loaded server).
