@@ -2,12 +2,13 @@
 
 Use it in a route that creates something:
 
-    def create(body: In, idem: Idempotency = Depends(idempotency),
-               session: Session = SESSION, principal = Depends(require_scope("write"))):
-        if (stored := idem.replay(session)) is not None:
-            return stored
-        ... change the database through the core ...
-        return idem.respond(session, 201, payload)   # stores the response and commits, atomically
+    def create(body: In, idem: Idempotency = Depends(idempotency), db: Database = Depends(get_db),
+               principal = Depends(require_scope("write"))):
+        with db.write_session() as session:
+            if (stored := idem.replay(session)) is not None:
+                return stored
+            ... change the database through the core ...
+            return idem.respond(session, 201, payload)   # stores the response and commits, atomically
 
 The stored response is written in the same transaction as the change, so either both exist or
 neither. A concurrent duplicate waits for the first request to commit, then gets its response. Reusing a

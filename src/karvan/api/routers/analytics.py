@@ -11,12 +11,12 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy.orm import Session
 
 from karvan.analytics.source import warehouse_from_database
 from karvan.api.auth import get_principal
-from karvan.api.deps import SESSION
+from karvan.api.deps import get_db
 from karvan.api.problems import PROBLEM_RESPONSES
+from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
 
 router = APIRouter(prefix="/analytics", tags=["analytics"], responses=PROBLEM_RESPONSES)
@@ -27,14 +27,15 @@ Kpi = Literal["volumes", "transit_od", "transit_legs", "dwell", "on_time", "eta_
 @router.get("/{kpi}", summary="One KPI: volumes, transit times, dwell, on-time, ETA accuracy or utilisation")
 def get_kpi(kpi: Kpi, tolerance_hours: float = Query(24.0, ge=0, le=24 * 60,
                                                       description="on_time: lateness still counted on time"),
-            session: Session = SESSION,
+            db: Database = Depends(get_db),
             principal: Principal = Depends(get_principal)) -> dict[str, Any]:
-    org = None if principal.is_corridor_admin else principal.org_id
-    warehouse = warehouse_from_database(session, org)
-    queries: dict[str, Callable[[], list[dict[str, Any]]]] = {
-        "volumes": warehouse.volumes, "transit_od": warehouse.transit_by_od,
-        "transit_legs": warehouse.transit_by_leg, "dwell": warehouse.dwell_by_node,
-        "eta_accuracy": warehouse.eta_accuracy, "utilisation": warehouse.utilisation,
-        "on_time": lambda: warehouse.on_time(tolerance_hours),
-    }
-    return {"kpi": kpi, "rows": queries[kpi]()}
+    with db.session() as session:
+        org = None if principal.is_corridor_admin else principal.org_id
+        warehouse = warehouse_from_database(session, org)
+        queries: dict[str, Callable[[], list[dict[str, Any]]]] = {
+            "volumes": warehouse.volumes, "transit_od": warehouse.transit_by_od,
+            "transit_legs": warehouse.transit_by_leg, "dwell": warehouse.dwell_by_node,
+            "eta_accuracy": warehouse.eta_accuracy, "utilisation": warehouse.utilisation,
+            "on_time": lambda: warehouse.on_time(tolerance_hours),
+        }
+        return {"kpi": kpi, "rows": queries[kpi]()}

@@ -1,9 +1,5 @@
 """Bookings: book a quote's itinerary (all legs' slots or none), follow it, cancel it, and, for the
-operators of its legs, report it in transit and delivered.
-
-Handlers open and close their own session (rather than taking `get_session`) so the connection is back in
-the pool before the response is sent: a yield dependency is closed afterwards, in the same thread pool
-whose threads, under load, are all waiting for a pooled connection (seen as 30 s pool timeouts)."""
+operators of its legs, report it in transit and delivered."""
 
 from __future__ import annotations
 

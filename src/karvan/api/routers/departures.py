@@ -8,16 +8,16 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
 from karvan.api.auth import get_principal, require_scope
-from karvan.api.deps import SESSION, get_network
+from karvan.api.deps import get_db, get_network
 from karvan.api.idempotency import Idempotency, idempotency
 from karvan.api.pagination import PageOut, PageParams
 from karvan.api.problems import PROBLEM_RESPONSES
 from karvan.departures import publishing
 from karvan.departures.publishing import DepartureFilter, Overrides
 from karvan.network.network import Network
+from karvan.store.db import Database
 from karvan.store.models import Departure, DepartureStatus, Scope
 from karvan.tenancy.principal import Principal
 
@@ -103,54 +103,60 @@ def list_departures(
         status: DepartureStatus | None = Query(None),
         mine: bool = Query(False, description="only my organisation's departures"),
         page: PageParams = Depends(), principal: Principal = Depends(get_principal),
-        session: Session = SESSION, network: Network = Depends(get_network)
+        db: Database = Depends(get_db), network: Network = Depends(get_network)
 ) -> PageOut[DepartureOut]:
     where = DepartureFilter(service_id=service_id, operator_code=operator, origin=origin,
                             destination=destination, departs_from=departs_from, departs_before=departs_before,
                             status=status, org_id=principal.org_id if mine else None)
-    result = publishing.search(session, where, cursor=page.cursor, limit=page.limit)
-    return PageOut.of(result, lambda d: _out(d, network))
+    with db.session() as session:
+        result = publishing.search(session, where, cursor=page.cursor, limit=page.limit)
+        return PageOut.of(result, lambda d: _out(d, network))
 
 
 @router.post("", status_code=201, response_model=DepartureOut, summary="Publish one departure (operator)")
 def publish_departure(body: DepartureIn, principal: Principal = Depends(require_scope(Scope.WRITE)),
-                      session: Session = SESSION, network: Network = Depends(get_network),
+                      db: Database = Depends(get_db), network: Network = Depends(get_network),
                       idem: Idempotency = Depends(idempotency)) -> JSONResponse:
-    if (stored := idem.replay(session)) is not None:
-        return stored
-    departure = publishing.publish(session, principal, network, service_id=body.service_id,
-                                   departs_at=body.departs_at, overrides=body.overrides())
-    return idem.respond(session, 201, _out(departure, network))
+    with db.write_session() as session:
+        if (stored := idem.replay(session)) is not None:
+            return stored
+        departure = publishing.publish(session, principal, network, service_id=body.service_id,
+                                       departs_at=body.departs_at, overrides=body.overrides())
+        return idem.respond(session, 201, _out(departure, network))
 
 
 @router.post("/generate", status_code=201, response_model=GeneratedOut,
              summary="Publish the timetabled departures of a date range (operator)")
 def generate_departures(body: GenerateIn, principal: Principal = Depends(require_scope(Scope.WRITE)),
-                        session: Session = SESSION, network: Network = Depends(get_network),
+                        db: Database = Depends(get_db), network: Network = Depends(get_network),
                         idem: Idempotency = Depends(idempotency)) -> JSONResponse:
-    if (stored := idem.replay(session)) is not None:
-        return stored
-    result = publishing.generate(session, principal, network, service_id=body.service_id,
-                                 first_day=body.from_date, last_day=body.to_date, overrides=body.overrides())
-    out = GeneratedOut(created=len(result.created), existing=result.existing,
-                       items=[_out(d, network) for d in result.created])
-    return idem.respond(session, 201, out)
+    with db.write_session() as session:
+        if (stored := idem.replay(session)) is not None:
+            return stored
+        result = publishing.generate(session, principal, network, service_id=body.service_id,
+                                     first_day=body.from_date, last_day=body.to_date,
+                                     overrides=body.overrides())
+        out = GeneratedOut(created=len(result.created), existing=result.existing,
+                           items=[_out(d, network) for d in result.created])
+        return idem.respond(session, 201, out)
 
 
 @router.get("/{departure_id}", response_model=DepartureOut, summary="One departure")
-def get_departure(departure_id: str, session: Session = SESSION,
+def get_departure(departure_id: str, db: Database = Depends(get_db),
                   network: Network = Depends(get_network)) -> DepartureOut:
-    return _out(publishing.get(session, departure_id), network)
+    with db.session() as session:
+        return _out(publishing.get(session, departure_id), network)
 
 
 @router.patch("/{departure_id}", response_model=DepartureOut,
               summary="Change capacity, equipment or status (operator); never below what is booked")
 def change_departure(departure_id: str, body: DepartureChange,
                      principal: Principal = Depends(require_scope(Scope.WRITE)),
-                     session: Session = SESSION, network: Network = Depends(get_network)
+                     db: Database = Depends(get_db), network: Network = Depends(get_network)
                      ) -> DepartureOut:
-    departure = publishing.change(session, principal, departure_id, capacity_teu=body.capacity_teu,
-                                  reefer_plugs=body.reefer_plugs, dangerous_goods=body.dangerous_goods,
-                                  status=body.status)
-    session.commit()
-    return _out(departure, network)
+    with db.write_session() as session:
+        departure = publishing.change(session, principal, departure_id, capacity_teu=body.capacity_teu,
+                                      reefer_plugs=body.reefer_plugs, dangerous_goods=body.dangerous_goods,
+                                      status=body.status)
+        session.commit()
+        return _out(departure, network)

@@ -16,12 +16,11 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from karvan.api import problems
 from karvan.api.auth import require_scope
-from karvan.api.deps import SESSION, get_db, get_network
+from karvan.api.deps import get_db, get_network
 from karvan.api.problems import PROBLEM_RESPONSES
 from karvan.errors import InputError
 from karvan.network.network import Network
@@ -110,29 +109,31 @@ def get_events(response: Response,
                                                       description="stored at or after this instant"),
                cursor: str | None = Query(None), limit: int = Query(100, ge=1, le=1000),
                principal: Principal = Depends(require_scope("read")),
-               session: Session = SESSION) -> dict[str, Any]:
-    types = [t.strip() for t in (event_types or "").split(",") if t.strip()]
-    for value in types:
-        if value not in EventType.__members__:
-            raise InputError(f"unknown event type {value!r}", field="eventTypes",
-                             fix="use " + ",".join(EventType.__members__))
-    if updated_since is not None and updated_since.tzinfo is None:
-        raise InputError("time without offset", field="eventUpdatedDateTime", fix="add Z or +hh:mm")
-    visible = links.visible_containers(session, principal)
-    where = EventFilter(containers=visible, container=container, locode=locode, event_types=types,
-                        updated_since=utc_text(updated_since) if updated_since else None,
-                        org_id=principal.org_id or None)
-    if shipment and shipment.startswith("shp_"):
-        where = EventFilter(**{**where.__dict__, "containers": [
-            c for c in links.containers_of_shipment(session, shipment) if visible is None or c in visible]})
-    elif shipment:
-        where = EventFilter(**{**where.__dict__, "shipment": shipment})
-    page: list[StoredEvent] = list_events(session, where, after_seq=_cursor(cursor), limit=limit)
-    next_cursor = encode_cursor([page[-1].seq]) if len(page) == limit else None
-    if next_cursor:
-        response.headers["Next-Page-Cursor"] = next_cursor
-    if fmt is ExportFormat.EPCIS:
-        document = epcis_document(page)
-        document["karvan:nextCursor"] = next_cursor
-        return document
-    return {**dcsa_document(page), "next_cursor": next_cursor}
+               db: Database = Depends(get_db)) -> dict[str, Any]:
+    with db.session() as session:
+        types = [t.strip() for t in (event_types or "").split(",") if t.strip()]
+        for value in types:
+            if value not in EventType.__members__:
+                raise InputError(f"unknown event type {value!r}", field="eventTypes",
+                                 fix="use " + ",".join(EventType.__members__))
+        if updated_since is not None and updated_since.tzinfo is None:
+            raise InputError("time without offset", field="eventUpdatedDateTime", fix="add Z or +hh:mm")
+        visible = links.visible_containers(session, principal)
+        where = EventFilter(containers=visible, container=container, locode=locode, event_types=types,
+                            updated_since=utc_text(updated_since) if updated_since else None,
+                            org_id=principal.org_id or None)
+        if shipment and shipment.startswith("shp_"):
+            where = EventFilter(**{**where.__dict__, "containers": [
+                c for c in links.containers_of_shipment(session, shipment)
+                if visible is None or c in visible]})
+        elif shipment:
+            where = EventFilter(**{**where.__dict__, "shipment": shipment})
+        page: list[StoredEvent] = list_events(session, where, after_seq=_cursor(cursor), limit=limit)
+        next_cursor = encode_cursor([page[-1].seq]) if len(page) == limit else None
+        if next_cursor:
+            response.headers["Next-Page-Cursor"] = next_cursor
+        if fmt is ExportFormat.EPCIS:
+            document = epcis_document(page)
+            document["karvan:nextCursor"] = next_cursor
+            return document
+        return {**dcsa_document(page), "next_cursor": next_cursor}

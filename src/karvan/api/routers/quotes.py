@@ -1,8 +1,4 @@
-"""Quotes: POST a request (origin, destination, date, cargo) and get priced itineraries to book.
-
-Handlers open and close their own session (rather than taking `get_session`) so the connection is back in
-the pool before the response is sent: a yield dependency is closed afterwards, in the same thread pool
-whose threads, under load, are all waiting for a pooled connection (seen as 30 s pool timeouts)."""
+"""Quotes: POST a request (origin, destination, date, cargo) and get priced itineraries to book."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
 """Shipments: containers (ISO 6346 numbers, type, weight, HS code, dangerous goods, reefer set point)
-and the parties named on them.
-
-Handlers open and close their own session (rather than taking `get_session`) so the connection is back in
-the pool before the response is sent: a yield dependency is closed afterwards, in the same thread pool
-whose threads, under load, are all waiting for a pooled connection (seen as 30 s pool timeouts)."""
+and the parties named on them."""
 
 from __future__ import annotations
 

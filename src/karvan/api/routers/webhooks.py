@@ -12,12 +12,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from pydantic import BaseModel, Field, HttpUrl
-from sqlalchemy.orm import Session
 
 from karvan.api.auth import require_scope
-from karvan.api.deps import SESSION
+from karvan.api.deps import get_db
 from karvan.api.problems import PROBLEM_RESPONSES
 from karvan.errors import NotFoundError
+from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
 from karvan.tracking import outbox
 from karvan.tracking.model import EventType
@@ -66,23 +66,26 @@ class SubscriptionCreated(SubscriptionOut):
 
 @router.post("", status_code=201, response_model=SubscriptionCreated, summary="Subscribe to tracking events")
 def create(body: SubscriptionIn, principal: Principal = Depends(require_scope("write")),
-           session: Session = SESSION) -> SubscriptionCreated:
-    sub = outbox.subscribe(session, principal.org_id, str(body.url), body.event_types, body.secret)
-    session.commit()
+           db: Database = Depends(get_db)) -> SubscriptionCreated:
+    with db.write_session() as session:
+        sub = outbox.subscribe(session, principal.org_id, str(body.url), body.event_types, body.secret)
+        session.commit()
     return SubscriptionCreated(id=sub.id, url=sub.url, event_types=list(sub.event_types), secret=sub.secret)
 
 
 @router.get("", response_model=list[SubscriptionOut], summary="The organisation's subscriptions")
 def list_subscriptions(principal: Principal = Depends(require_scope("read")),
-                       session: Session = SESSION) -> list[SubscriptionOut]:
-    return [SubscriptionOut(id=s.id, url=s.url, event_types=list(s.event_types))
-            for s in outbox.subscriptions(session, principal.org_id)]
+                       db: Database = Depends(get_db)) -> list[SubscriptionOut]:
+    with db.session() as session:
+        return [SubscriptionOut(id=s.id, url=s.url, event_types=list(s.event_types))
+                for s in outbox.subscriptions(session, principal.org_id)]
 
 
 @router.delete("/{subscription_id}", status_code=204, summary="Stop a subscription")
 def delete(subscription_id: str, principal: Principal = Depends(require_scope("write")),
-           session: Session = SESSION) -> Response:
-    if not outbox.unsubscribe(session, principal.org_id, subscription_id):
-        raise NotFoundError(f"no subscription {subscription_id}")
-    session.commit()
-    return Response(status_code=204)
+           db: Database = Depends(get_db)) -> Response:
+    with db.write_session() as session:
+        if not outbox.unsubscribe(session, principal.org_id, subscription_id):
+            raise NotFoundError(f"no subscription {subscription_id}")
+        session.commit()
+        return Response(status_code=204)
