@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from karvan.booking.capacity import Need, Run, ensure_departures, reserve
 from karvan.booking.cargo import CargoLine
 from karvan.booking.quotes import QUOTE_VALIDITY, QuoteRequest, create_quote, get_quote, list_quotes
 from karvan.booking.routing import plan_itineraries
@@ -109,3 +110,51 @@ def test_quote_list_pages_newest_first(db: Database, network: Network,
                 break
             cursor = page.next_cursor
     assert seen == ids[::-1]
+
+
+def test_departures_already_too_full_are_left_out_for_the_next_ones_with_room(
+        db: Database, network: Network, org_factory: Callable[..., Principal],
+        operators: tuple[Principal, Principal]) -> None:
+    shipper = org_factory()
+    with db.write_session() as session:
+        first = create_quote(session, network, shipper, request(count=2), now=NOW)  # 4 TEU
+        session.commit()
+    best = first.itineraries[0]
+    assert best.free_teu == min(network.services[leg.service_id].capacity_teu for leg in best.legs)
+    runs = [Run(network.services[leg.service_id], leg.run_departs_at) for leg in best.legs]
+    with db.write_session() as session:
+        ids = ensure_departures(session, runs, actor="test")
+        reserve(session, [ids[runs[-1].key]], Need(teu=4, reefer_plugs=0, dangerous_goods=False))
+        session.commit()
+    taken = (best.legs[-1].service_id, best.legs[-1].run_departs_at)
+
+    with db.write_session() as session:
+        small = create_quote(session, network, shipper, request(count=1, container_type="20GP"), now=NOW)
+        assert small.itineraries[0].legs[-1].run_departs_at == taken[1]  # 1 TEU still fits
+        assert small.itineraries[0].free_teu == network.services[taken[0]].capacity_teu - 4
+        again = create_quote(session, network, shipper, request(count=2), now=NOW)
+    later = again.itineraries[0]
+    assert all((leg.service_id, leg.run_departs_at) != taken
+               for itinerary in again.itineraries for leg in itinerary.legs)
+    assert later.departs_at > best.departs_at  # the next departures with room, not none
+    assert later.free_teu == best.free_teu
+
+
+def test_when_every_departure_searched_is_booked_out_the_refusal_says_so(
+        db: Database, network: Network, org_factory: Callable[..., Principal],
+        operators: tuple[Principal, Principal]) -> None:
+    shipper = org_factory()
+    with db.write_session() as session:
+        quote = create_quote(session, network, shipper, request(count=2), now=NOW)
+        session.commit()
+    # fill the Altynkol - Aktau train every day of the searched week
+    first_run = quote.itineraries[0].legs[-1].run_departs_at
+    runs = [Run(network.services["train-kz"], first_run + timedelta(days=day)) for day in range(8)]
+    with db.write_session() as session:
+        ids = ensure_departures(session, runs, actor="test")
+        reserve(session, ids.values(), Need(teu=5, reefer_plugs=0, dangerous_goods=False))
+        session.commit()
+    with db.write_session() as session, pytest.raises(NoRouteError) as refused:
+        create_quote(session, network, shipper, request(count=2), now=NOW)
+    assert "has 1 TEU free, 4 needed" in str(refused.value)
+    assert "a later departure_date may find room" in str(refused.value)

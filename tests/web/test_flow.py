@@ -38,6 +38,7 @@ def _plan_and_book(page: Page) -> tuple[str, str, str]:
     expect(page.get_by_role("heading", name="Book")).to_be_visible()
     choices = page.locator('input[name="itinerary"]')
     expect(choices.first).to_be_attached(timeout=60_000)
+    expect(page.locator(".choices label").first).to_contain_text("TEU free")
     screenshot(page, "book-form")
     if not page.locator('input[name="itinerary"]:checked').count():
         # The quote is planned from now: a planned departure that has just left is not quoted.

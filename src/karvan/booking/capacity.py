@@ -92,6 +92,53 @@ def _find(session: Session, runs: list[Run]) -> dict[tuple[str, datetime], str]:
             if (row.service_id, row.departs_at) in wanted}
 
 
+@dataclass(frozen=True)
+class Room:
+    """What a run's departure can still take."""
+
+    free_teu: int
+    free_reefer_plugs: int
+    open_for_booking: bool
+    """scheduled (not cancelled or departed)"""
+    dangerous_goods: bool
+
+    def why_not(self, need: Need) -> str | None:
+        """Why `need` does not fit (the same checks as `reserve`), or None."""
+        if not self.open_for_booking:
+            return "is no longer open for booking"
+        if need.dangerous_goods and not self.dangerous_goods:
+            return "does not carry dangerous goods"
+        if need.teu > self.free_teu:
+            return f"has {self.free_teu} TEU free, {need.teu} needed"
+        if need.reefer_plugs > self.free_reefer_plugs:
+            return f"has {self.free_reefer_plugs} reefer plugs free, {need.reefer_plugs} needed"
+        return None
+
+
+_ROOM_OF = select(Departure.service_id, Departure.departs_at, Departure.status, Departure.dangerous_goods,
+                  (Departure.capacity_teu - Departure.booked_teu).label("free_teu"),
+                  (Departure.reefer_plugs - Departure.booked_reefer_plugs).label("free_plugs")).where(
+    Departure.service_id.in_(bindparam("service_ids", expanding=True)),
+    Departure.departs_at.in_(bindparam("times", expanding=True)))
+
+
+def room_on(session: Session, runs: Iterable[Run]) -> dict[tuple[str, datetime], Room]:
+    """The room left on every run's departure, by `Run.key`, in one query; a run without a departure
+    row yet has its service's whole capacity (it gets that row when first booked)."""
+    wanted = {run.key: run for run in runs}
+    if not wanted:
+        return {}
+    rows = session.execute(_ROOM_OF, {"service_ids": sorted({service for service, _ in wanted}),
+                                      "times": sorted({at for _, at in wanted})})
+    found = {(row.service_id, row.departs_at): Room(row.free_teu, row.free_plugs,
+                                                     row.status == DepartureStatus.SCHEDULED.value,
+                                                     row.dangerous_goods)
+             for row in rows}
+    return {key: found.get(key) or Room(run.service.capacity_teu, run.service.reefer_plugs, True,
+                                        run.service.dangerous_goods)
+            for key, run in wanted.items()}
+
+
 def _insert_missing(session: Session, run: Run, actor: str) -> None:
     service = run.service
     org_id = session.scalar(select(OrganisationOperator.org_id).where(

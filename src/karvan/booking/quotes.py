@@ -1,8 +1,12 @@
 """Quotes: the planner's itineraries for a request, priced for its cargo, kept for a limited time.
 
 A quote is stored per organisation; a booking names one of its itineraries by index, so the price and
-the departures the shipper saw are the ones booked. Prices are the planner's per-container costs
-(legs prorated from the services' tariffs, plus handling) times the number of containers.
+the departures the shipper saw are the ones booked. Itineraries whose departures are already booked
+too full for the cargo (or cancelled) are left out (the next departures with room are searched when
+all are), and each one quoted says how many TEU its fullest departure still had free: a snapshot,
+since others may book in the meantime. Prices are the planner's
+per-container costs (legs prorated from the services' tariffs, plus handling) times the number of
+containers.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from karvan.booking.capacity import Need, Room, Run, room_on
 from karvan.booking.cargo import NO_NUL, CargoLine
 from karvan.booking.routing import PlannedLeg, plan_itineraries
 from karvan.errors import InputError, NoRouteError, NotFoundError, UnknownPlaceError
@@ -30,6 +35,9 @@ from karvan.tenancy.principal import Principal
 
 QUOTE_VALIDITY = timedelta(hours=24)
 """How long a quote's prices hold; departures that leave earlier cannot be booked even then."""
+REPLANS = 5
+"""When every itinerary found is booked out, plan again from just after the earliest of them, this many
+times in all: the shipper is offered the next departures with room rather than none."""
 MAX_AHEAD = timedelta(days=366)
 """Timetables and tariffs are published about a year ahead; later dates are not quoted."""
 
@@ -66,6 +74,8 @@ class QuotedItinerary(BaseModel):
     price_usd: float
     co2e_kg: float
     corridor: str
+    free_teu: int | None = Field(None, description="TEU still free on its fullest departure when quoted "
+                                                   "(bookings made since may have taken some)")
     legs: list[QuotedLeg]
 
 
@@ -97,11 +107,21 @@ def _unfit_reason(legs: list[PlannedLeg], cargo: CargoLine) -> str | None:
     return None
 
 
-def _priced(itinerary: Itinerary, legs: list[PlannedLeg], cargo: CargoLine, index: int) -> QuotedItinerary:
+def _full_reason(legs: list[PlannedLeg], rooms: dict[tuple[str, datetime], Room], need: Need) -> str | None:
+    """Why an itinerary cannot take the cargo with what is already booked on its departures."""
+    for planned in legs:
+        why = rooms[(planned.service.id, planned.run_departs_at)].why_not(need)
+        if why is not None:
+            return f"the {planned.service.id} departure of {planned.run_departs_at.isoformat()} {why}"
+    return None
+
+
+def _priced(itinerary: Itinerary, legs: list[PlannedLeg], cargo: CargoLine, index: int,
+            free_teu: int) -> QuotedItinerary:
     return QuotedItinerary(
         index=index, departs_at=itinerary.departure, arrives_at=itinerary.arrival,
         transit_days=itinerary.transit_days, price_usd=round(itinerary.cost_usd * cargo.count, 2),
-        co2e_kg=round(itinerary.co2e_kg * cargo.count, 1), corridor=itinerary.corridor,
+        co2e_kg=round(itinerary.co2e_kg * cargo.count, 1), corridor=itinerary.corridor, free_teu=free_teu,
         legs=[QuotedLeg(
             service_id=p.service.id, service_name=p.service.name, operator=p.service.operator,
             mode=p.service.mode.value, origin=p.leg.origin.locode, destination=p.leg.destination.locode,
@@ -139,15 +159,28 @@ def create_quote(session: Session, network: Network, principal: Principal, reque
     itineraries: list[QuotedItinerary] = []
     reasons: list[str] = []
     depart = max(now, datetime.combine(request.departure_date, time(0), ZoneInfo(origin_place.timezone)))
-    for itinerary, legs in plan_itineraries(network, origin, destination, depart, request.cargo):
-        reason = _unfit_reason(legs, request.cargo)
-        if reason is None:
-            itineraries.append(_priced(itinerary, legs, request.cargo, len(itineraries)))
-        else:
-            reasons.append(reason)
+    need = Need(teu=request.cargo.teu, reefer_plugs=request.cargo.reefer_plugs,
+                dangerous_goods=request.cargo.dangerous_goods)
+    for _ in range(REPLANS):
+        planned = plan_itineraries(network, origin, destination, depart, request.cargo)
+        rooms = room_on(session, [Run(p.service, p.run_departs_at) for _, legs in planned for p in legs])
+        booked_out = False
+        for itinerary, legs in planned:
+            reason = _unfit_reason(legs, request.cargo)
+            if reason is None and (reason := _full_reason(legs, rooms, need)) is not None:
+                booked_out = True
+            if reason is None:
+                free_teu = min(rooms[(p.service.id, p.run_departs_at)].free_teu for p in legs)
+                itineraries.append(_priced(itinerary, legs, request.cargo, len(itineraries), free_teu))
+            else:
+                reasons.append(reason)
+        if itineraries or not booked_out:
+            break
+        depart = min(itinerary.departure for itinerary, _ in planned) + timedelta(minutes=1)
     if not itineraries:
         why = "; ".join(dict.fromkeys(reasons)) if reasons else "the planner found no itinerary"
-        raise NoRouteError(f"no itinerary from {origin} to {destination} can carry this cargo: {why}")
+        later = "; a later departure_date may find room" if booked_out else ""
+        raise NoRouteError(f"no itinerary from {origin} to {destination} can carry this cargo: {why}{later}")
     normalised = request.model_copy(update={"origin": origin, "destination": destination})
     row = QuoteRow(org_id=principal.org_id, created_by=principal.actor, created_at=now,
                    valid_until=now + QUOTE_VALIDITY, request=normalised.model_dump(mode="json"),

@@ -107,7 +107,8 @@ function quoteChoices(quote, planned) {
       h('input', { type: 'radio', name: 'itinerary', id: `it-${it.index}`, value: it.index, checked: it === match }),
       h('label', { for: `it-${it.index}` },
         `${it.corridor}: departs ${fmt.when(it.departs_at)}, arrives ${fmt.when(it.arrives_at)}, ` +
-        `${fmt.num(it.transit_days, 1)} days, ${fmt.usd(it.price_usd)}, ${fmt.kg(it.co2e_kg)} CO₂e`,
+        `${fmt.num(it.transit_days, 1)} days, ${fmt.usd(it.price_usd)}, ${fmt.kg(it.co2e_kg)} CO₂e` +
+        (it.free_teu == null ? '' : `, ${fmt.num(it.free_teu)} TEU free`),
         it === match ? h('span', { class: 'badge' }, ' as planned') : null))));
 }
 
