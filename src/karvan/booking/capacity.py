@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -78,18 +79,26 @@ def ensure_departures(session: Session, runs: Iterable[Run], actor: str) -> dict
     return ids
 
 
-_DEPARTURES_OF = select(Departure.id, Departure.service_id, Departure.departs_at).where(
+_DEPARTURES_OF = select(
+    Departure.id, Departure.service_id, Departure.departs_at, Departure.status, Departure.dangerous_goods,
+    (Departure.capacity_teu - Departure.booked_teu).label("free_teu"),
+    (Departure.reefer_plugs - Departure.booked_reefer_plugs).label("free_plugs")).where(
     Departure.service_id.in_(bindparam("service_ids", expanding=True)),
     Departure.departs_at.in_(bindparam("times", expanding=True)))
 
 
+def _departures_of(session: Session, keys: set[tuple[str, datetime]]) -> dict[tuple[str, datetime], Any]:
+    """The departure rows of the given runs, in one query (the cross product of services and times it
+    may also return is small and dropped)."""
+    if not keys:
+        return {}
+    rows = session.execute(_DEPARTURES_OF, {"service_ids": sorted({service for service, _ in keys}),
+                                            "times": sorted({at for _, at in keys})})
+    return {key: row for row in rows if (key := (row.service_id, row.departs_at)) in keys}
+
+
 def _find(session: Session, runs: list[Run]) -> dict[tuple[str, datetime], str]:
-    """One query for every run (the cross product of services and times it may also return is small)."""
-    wanted = {run.key for run in runs}
-    rows = session.execute(_DEPARTURES_OF, {"service_ids": sorted({service for service, _ in wanted}),
-                                            "times": sorted({at for _, at in wanted})})
-    return {(row.service_id, row.departs_at): row.id for row in rows
-            if (row.service_id, row.departs_at) in wanted}
+    return {key: row.id for key, row in _departures_of(session, {run.key for run in runs}).items()}
 
 
 @dataclass(frozen=True)
@@ -115,27 +124,14 @@ class Room:
         return None
 
 
-_ROOM_OF = select(Departure.service_id, Departure.departs_at, Departure.status, Departure.dangerous_goods,
-                  (Departure.capacity_teu - Departure.booked_teu).label("free_teu"),
-                  (Departure.reefer_plugs - Departure.booked_reefer_plugs).label("free_plugs")).where(
-    Departure.service_id.in_(bindparam("service_ids", expanding=True)),
-    Departure.departs_at.in_(bindparam("times", expanding=True)))
-
-
 def room_on(session: Session, runs: Iterable[Run]) -> dict[tuple[str, datetime], Room]:
     """The room left on every run's departure, by `Run.key`, in one query; a run without a departure
     row yet has its service's whole capacity (it gets that row when first booked)."""
     wanted = {run.key: run for run in runs}
-    if not wanted:
-        return {}
-    rows = session.execute(_ROOM_OF, {"service_ids": sorted({service for service, _ in wanted}),
-                                      "times": sorted({at for _, at in wanted})})
-    found = {(row.service_id, row.departs_at): Room(row.free_teu, row.free_plugs,
-                                                     row.status == DepartureStatus.SCHEDULED.value,
-                                                     row.dangerous_goods)
-             for row in rows}
-    return {key: found.get(key) or Room(run.service.capacity_teu, run.service.reefer_plugs, True,
-                                        run.service.dangerous_goods)
+    rows = _departures_of(session, set(wanted))
+    return {key: Room(row.free_teu, row.free_plugs, row.status == DepartureStatus.SCHEDULED.value,
+                      row.dangerous_goods) if (row := rows.get(key)) is not None
+            else Room(run.service.capacity_teu, run.service.reefer_plugs, True, run.service.dangerous_goods)
             for key, run in wanted.items()}
 
 
