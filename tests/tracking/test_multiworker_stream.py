@@ -8,7 +8,8 @@ notices: there the poll is the cross-process path (docs/tracking.md), tested at 
 
 Both changes reach the spawned workers through a `sitecustomize` module on $PYTHONPATH, which also
 adds each worker's pid to its JSON access log lines: the test posts on fresh connections until both
-workers have taken POSTs, so at least one event crossed from a worker without the stream. Last, it
+workers have taken POSTs (a few at a time, so that neither worker can take them all), so at least one
+event crossed from a worker without the stream. Last, it
 stops the server with the stream still open, as a deployment would.
 """
 
@@ -23,6 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ pytestmark = pytest.mark.slow
 WORKERS = 2
 MIN_EVENTS = 12  # posted at least; more only until both workers have taken one
 MAX_EVENTS = 60
+CONCURRENT_POSTS = 4
 HUB_POLL_ENV = "KARVAN_TEST_HUB_POLL_SECONDS"
 WAIT_S = 40.0  # upper bound on any single wait (start-up, delivery); the test ends well before on success
 
@@ -199,14 +202,19 @@ def test_every_event_posted_to_either_worker_reaches_the_stream(server: Server, 
     if database_url.startswith("postgresql"):
         _wait_until(lambda: _hub_listening(database_url), "the stream's hub to LISTEN")
 
-    posted: list[str] = []
-    while len(posted) < MIN_EVENTS or (len(_post_pids(server)) < WORKERS and len(posted) < MAX_EVENTS):
-        event = _event(len(posted))
+    def post(event: dict[str, Any]) -> httpx.Response:
         # A new connection each time, so that either worker may accept it.
         with httpx.Client(base_url=server.base, headers=server.headers, timeout=30) as client:
-            response = client.post("/events", json={"events": [event]})
-        assert response.status_code == 200, response.text
-        posted.append(event["eventID"])
+            return client.post("/events", json={"events": [event]})
+
+    posted: list[str] = []
+    with ThreadPoolExecutor(max_workers=CONCURRENT_POSTS) as pool:
+        while len(posted) < MIN_EVENTS or (len(_post_pids(server)) < WORKERS and len(posted) < MAX_EVENTS):
+            # Several at once: a worker that answers fast would otherwise win every accept().
+            events = [_event(len(posted) + i) for i in range(CONCURRENT_POSTS)]
+            for event, response in zip(events, pool.map(post, events), strict=True):
+                assert response.status_code == 200, response.text
+                posted.append(event["eventID"])
 
     pids = _post_pids(server)
     assert len(pids) == WORKERS and server.process.pid not in pids, \
