@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -48,6 +49,49 @@ class Listener:
                 self.loop.call_soon_threadsafe(self.queue.put_nowait, stored)
 
 
+READ_BATCH = 1000
+GAP_GRACE_SECONDS = 60.0
+"""How long a missing sequence number is waited for before the cursor moves past it for good."""
+
+
+class SeqCursor:
+    """Which stored events (by sequence number) were already handed on, when commits come out of order.
+
+    On PostgreSQL two transactions take sequence numbers when they insert and may commit the other way
+    round: the event with seq 11 can be visible before the one with seq 10. A cursor that simply moved
+    to the highest seq read would never read 10. This one moves only past numbers it has read, or past
+    a gap once it has waited `GAP_GRACE_SECONDS` there (a rolled-back insert leaves a gap for ever; a
+    transaction holding its events longer than that, such as a very large bulk import, is not streamed
+    live). Events above a gap are handed on once each, as soon as they are read.
+    """
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+        """every seq up to this was handed on, or given up on"""
+        self._taken: set[int] = set()
+        """seqs above `after` handed on already (there is a gap below them)"""
+        self._stuck_since: float | None = None
+
+    def take(self, batch: list[StoredEvent], now: float) -> list[StoredEvent]:
+        """The events of `batch` (read after `after`) not handed on before; `now` is a monotonic time."""
+        fresh = [stored for stored in batch if stored.seq not in self._taken]
+        self._taken.update(stored.seq for stored in fresh)
+        while True:
+            while self.after + 1 in self._taken:
+                self.after += 1
+                self._taken.discard(self.after)
+            if not self._taken:
+                self._stuck_since = None
+                break
+            if self._stuck_since is None:
+                self._stuck_since = now
+            if now - self._stuck_since < GAP_GRACE_SECONDS:
+                break
+            self.after = min(self._taken) - 1  # give up on the numbers below the lowest one read
+            self._stuck_since = None
+        return fresh
+
+
 class Hub:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -56,14 +100,14 @@ class Hub:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.last_seq = 0
+        self._cursor = SeqCursor(0)
 
     def start(self) -> None:
         with self._lock:
             if self._thread is not None:
                 return
             with self.db.session() as session:
-                self.last_seq = latest_seq(session)
+                self._cursor = SeqCursor(latest_seq(session))
             self._thread = threading.Thread(target=self._run, name="karvan-tracking-hub", daemon=True)
             self._thread.start()
 
@@ -86,17 +130,20 @@ class Hub:
             self._listeners.discard(listener)
 
     def _dispatch_new(self) -> None:
+        position = self._cursor.after  # from below any gap: its events may have been committed since
         while True:
             with self.db.session() as session:
-                batch = list_events(session, EventFilter(), after_seq=self.last_seq, limit=1000)
-            if not batch:
+                batch = list_events(session, EventFilter(), after_seq=position, limit=READ_BATCH)
+            fresh = self._cursor.take(batch, time.monotonic())
+            if fresh:
+                with self._lock:
+                    listeners = list(self._listeners)
+                for stored in fresh:
+                    for listener in listeners:
+                        listener.offer(stored)
+            if len(batch) < READ_BATCH:
                 return
-            with self._lock:
-                listeners = list(self._listeners)
-            for stored in batch:
-                for listener in listeners:
-                    listener.offer(stored)
-            self.last_seq = batch[-1].seq
+            position = batch[-1].seq
 
     def _signals(self) -> Iterator[None]:
         """Yields whenever it is time to look for new events."""
