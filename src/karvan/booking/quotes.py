@@ -4,9 +4,8 @@ A quote is stored per organisation; a booking names one of its itineraries by in
 the departures the shipper saw are the ones booked. Itineraries whose departures are already booked
 too full for the cargo (or cancelled) are left out (the next departures with room are searched when
 all are), and each one quoted says how many TEU its fullest departure still had free: a snapshot,
-since others may book in the meantime. Prices are the planner's
-per-container costs (legs prorated from the services' tariffs, plus handling) times the number of
-containers.
+since others may book in the meantime. Prices are the planner's per-container costs (legs prorated
+from the services' tariffs, plus handling) times the number of containers.
 """
 
 from __future__ import annotations
