@@ -203,8 +203,9 @@ def _audit(session: Session, principal: Principal, org_id: str, booking: Booking
 
 
 def _set_status(session: Session, principal: Principal, row: BookingRow, target: BookingStatus,
-                reason: str, now: datetime) -> None:
-    """Compare-and-set the status; ConflictError if another request changed it first."""
+                reason: str, now: datetime) -> Booking:
+    """Compare-and-set the status and return the booking as it now is; ConflictError if another request
+    changed it first."""
     current = BookingStatus(row.status)
     result = session.execute(
         update(BookingRow).where(BookingRow.id == row.id, BookingRow.status == current.value)
@@ -216,7 +217,9 @@ def _set_status(session: Session, principal: Principal, row: BookingRow, target:
     changed = {"status": target.value, "status_reason": reason, "updated_at": now.astimezone(UTC)}
     for name, value in changed.items():
         set_committed_value(row, name, value)
-    _audit(session, principal, row.org_id, _to_booking(row), current, target, reason)
+    booking = _to_booking(row)
+    _audit(session, principal, row.org_id, booking, current, target, reason)
+    return booking
 
 
 # One query with its legs, built once (see karvan.booking.shipments).
@@ -251,10 +254,10 @@ def change_status(session: Session, principal: Principal, booking_id: str, targe
         else role
     current = BookingStatus(row.status)
     check_transition(current, target, actor)
-    _set_status(session, principal, row, target, reason, now or utc_now())
+    booking = _set_status(session, principal, row, target, reason, now or utc_now())
     if current in HOLDS_SLOTS and target not in HOLDS_SLOTS:
         release(session, [leg.departure_id for leg in row.legs], _need(row))
-    return _to_booking(row)
+    return booking
 
 
 def list_bookings(session: Session, principal: Principal, *, status: BookingStatus | None = None,

@@ -29,13 +29,13 @@ def get_kpi(kpi: Kpi, tolerance_hours: float = Query(24.0, ge=0, le=24 * 60,
                                                       description="on_time: lateness still counted on time"),
             db: Database = Depends(get_db),
             principal: Principal = Depends(get_principal)) -> dict[str, Any]:
-    with db.session() as session:
-        org = None if principal.is_corridor_admin else principal.org_id
+    org = None if principal.is_corridor_admin else principal.org_id
+    with db.session() as session:  # the snapshot is read; the KPI is computed after the connection is back
         warehouse = warehouse_from_database(session, org)
-        queries: dict[str, Callable[[], list[dict[str, Any]]]] = {
-            "volumes": warehouse.volumes, "transit_od": warehouse.transit_by_od,
-            "transit_legs": warehouse.transit_by_leg, "dwell": warehouse.dwell_by_node,
-            "eta_accuracy": warehouse.eta_accuracy, "utilisation": warehouse.utilisation,
-            "on_time": lambda: warehouse.on_time(tolerance_hours),
-        }
-        return {"kpi": kpi, "rows": queries[kpi]()}
+    queries: dict[str, Callable[[], list[dict[str, Any]]]] = {
+        "volumes": warehouse.volumes, "transit_od": warehouse.transit_by_od,
+        "transit_legs": warehouse.transit_by_leg, "dwell": warehouse.dwell_by_node,
+        "eta_accuracy": warehouse.eta_accuracy, "utilisation": warehouse.utilisation,
+        "on_time": lambda: warehouse.on_time(tolerance_hours),
+    }
+    return {"kpi": kpi, "rows": queries[kpi]()}

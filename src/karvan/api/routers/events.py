@@ -110,14 +110,14 @@ def get_events(response: Response,
                cursor: str | None = Query(None), limit: int = Query(100, ge=1, le=1000),
                principal: Principal = Depends(require_scope("read")),
                db: Database = Depends(get_db)) -> dict[str, Any]:
+    types = [t.strip() for t in (event_types or "").split(",") if t.strip()]
+    for value in types:
+        if value not in EventType.__members__:
+            raise InputError(f"unknown event type {value!r}", field="eventTypes",
+                             fix="use " + ",".join(EventType.__members__))
+    if updated_since is not None and updated_since.tzinfo is None:
+        raise InputError("time without offset", field="eventUpdatedDateTime", fix="add Z or +hh:mm")
     with db.session() as session:
-        types = [t.strip() for t in (event_types or "").split(",") if t.strip()]
-        for value in types:
-            if value not in EventType.__members__:
-                raise InputError(f"unknown event type {value!r}", field="eventTypes",
-                                 fix="use " + ",".join(EventType.__members__))
-        if updated_since is not None and updated_since.tzinfo is None:
-            raise InputError("time without offset", field="eventUpdatedDateTime", fix="add Z or +hh:mm")
         visible = links.visible_containers(session, principal)
         where = EventFilter(containers=visible, container=container, locode=locode, event_types=types,
                             updated_since=utc_text(updated_since) if updated_since else None,
@@ -129,11 +129,11 @@ def get_events(response: Response,
         elif shipment:
             where = EventFilter(**{**where.__dict__, "shipment": shipment})
         page: list[StoredEvent] = list_events(session, where, after_seq=_cursor(cursor), limit=limit)
-        next_cursor = encode_cursor([page[-1].seq]) if len(page) == limit else None
-        if next_cursor:
-            response.headers["Next-Page-Cursor"] = next_cursor
-        if fmt is ExportFormat.EPCIS:
-            document = epcis_document(page)
-            document["karvan:nextCursor"] = next_cursor
-            return document
-        return {**dcsa_document(page), "next_cursor": next_cursor}
+    next_cursor = encode_cursor([page[-1].seq]) if len(page) == limit else None
+    if next_cursor:
+        response.headers["Next-Page-Cursor"] = next_cursor
+    if fmt is ExportFormat.EPCIS:
+        document = epcis_document(page)
+        document["karvan:nextCursor"] = next_cursor
+        return document
+    return {**dcsa_document(page), "next_cursor": next_cursor}

@@ -42,6 +42,6 @@ def track_shipment(shipment_id: str, principal: Principal = Depends(require_scop
 def track_container(container: str, principal: Principal = Depends(require_scope("read")),
                     db: Database = Depends(get_db),
                     network: Network = Depends(get_network)) -> dict[str, Any]:
+    number = iso6346.validate(container, field="container")
     with db.session() as session:
-        number = iso6346.validate(container, field="container")
         return service.state_json(service.track(session, number, principal, network))
