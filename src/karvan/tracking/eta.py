@@ -27,11 +27,13 @@ the estimate, as long as it lies after the last actual event.
 from __future__ import annotations
 
 import math
-import random
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from numpy.typing import NDArray
 
 from karvan.network.network import Network
 from karvan.network.rules import departures_per_week
@@ -67,9 +69,14 @@ class Replan:
 
     @property
     def message(self) -> str:
-        via = (f"re-planned via {self.via_service} {self.via_departure.isoformat()}"
+        via = (f"re-planned via {self.via_service} {utc_text(self.via_departure)}"
                if self.via_service and self.via_departure else "no feasible continuation found")
-        return f"missed {self.missed_service} {self.missed_departure.isoformat()}; {via}"
+        return f"missed {self.missed_service} {utc_text(self.missed_departure)}; {via}"
+
+
+def utc_text(moment: datetime) -> str:
+    """A time as people read it in a message: minutes, in UTC."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 @dataclass(frozen=True)
@@ -102,18 +109,28 @@ def _epoch(moment: datetime) -> int:
 
 
 def _stamp(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
+    """Seconds since the epoch as a UTC time, to the minute (finer would be false precision)."""
+    return datetime.fromtimestamp(round(seconds / 60) * 60, UTC)
 
 
-def _draw(rng: random.Random, p50_s: float, p90_s: float) -> float:
+Draws = NDArray[np.float64]
+
+
+def _draw(rng: np.random.Generator, p50_s: float, p90_s: float) -> Draws | float:
+    """`SAMPLES` log-normal draws with the given median and 90th percentile (seconds)."""
     if p50_s <= 0:
         return 0.0
-    sigma = math.log(p90_s / p50_s) / _Z90 if p90_s > p50_s else 0.0
-    return p50_s * math.exp(rng.gauss(0.0, sigma)) if sigma else p50_s
+    if p90_s <= p50_s:
+        return float(p50_s)
+    sigma = math.log(p90_s / p50_s) / _Z90
+    return p50_s * np.exp(sigma * rng.standard_normal(SAMPLES))
 
 
-def _draw_steps(rng: random.Random, steps: Sequence[Step]) -> float:
-    return sum(_draw(rng, s.p50_s, s.p90_s) for s in steps)
+def _draw_steps(rng: np.random.Generator, steps: Sequence[Step]) -> Draws | float:
+    total: Draws | float = 0.0
+    for step in steps:
+        total = total + _draw(rng, step.p50_s, step.p90_s)
+    return total
 
 
 def _line_of(rules: Rules, service: str | None) -> Line | None:
@@ -177,10 +194,29 @@ def _came_before(rules: Rules, plan: Plan, index: int) -> Arrival | None:
     return rules.arrival(line, span[1]) if line and span else None
 
 
-def _continuation(network: Network, place: str, destination: str, ready_s: int, came: Arrival | None
-                  ) -> tuple[Rules, list[_Hop]] | None:
-    """The earliest continuation the planner finds from `place` at `ready_s` (cheapest among ties)."""
-    request = PlanRequest(origin=place, destination=destination, depart=_stamp(ready_s))
+def _same_services(rules: Rules, legs: Sequence[PlannedLeg], place: str, t: int, came: Arrival | None,
+                   floor: int) -> int | None:
+    """Arrival (seconds) riding the booked services' next departures from `place` at `t`."""
+    for leg in legs:
+        line = _line_of(rules, leg.service)
+        span = _stops(line, leg) if line else None
+        if line is None or span is None:
+            return None
+        departs = rules.departure(line, span[0], max(t + rules.boarding(place, came, line, span[0]).seconds,
+                                                     floor))
+        if departs is None:
+            return None
+        t = departs + line.offsets_s[span[1]] - line.offsets_s[span[0]]
+        came, place = rules.arrival(line, span[1]), leg.destination
+    return t + (rules.finishing(place, came).seconds if came else 0)
+
+
+def _continuation(network: Network, place: str, destination: str, ready_s: int, came: Arrival | None,
+                  deadline_s: int | None = None) -> tuple[Rules, list[_Hop]] | None:
+    """The earliest continuation the planner finds from `place` at `ready_s` (cheapest among ties),
+    arriving by `deadline_s` when given (which bounds the search)."""
+    request = PlanRequest(origin=place, destination=destination, depart=_stamp(ready_s),
+                          arrive_before=None if deadline_s is None else _stamp(deadline_s + 60))
     rules = Rules(network, request)
     labels = pareto_labels(rules, came=came)
     if not labels:
@@ -250,7 +286,8 @@ def _path(network: Network, plan: Plan, last: ContainerEvent | None, now: dateti
             t = booked_s + line.offsets_s[span[1]] - line.offsets_s[span[0]]
             came, place = rules.arrival(line, span[1]), leg.destination
             continue
-        found = _continuation(network, place, plan.destination, max(t, floor), came)
+        by_booked = _same_services(rules, legs[legs.index(leg):], place, t, came, floor)
+        found = _continuation(network, place, plan.destination, max(t, floor), came, by_booked)
         if found is None or not found[1]:
             return None
         rules, rest = found
@@ -271,22 +308,33 @@ def _path(network: Network, plan: Plan, last: ContainerEvent | None, now: dateti
                  next_report if next_report is not None else hops[0].departs_s)
 
 
-def _sample(path: _Path, rng: random.Random, floor_s: int) -> float:
-    t = float(path.start_s)
+def _departures(line: Line, board: int, first_s: int, until_s: float) -> Draws:
+    """Departures of `line` from stop `board` from `first_s` to the first one at or after `until_s`."""
+    offset, found = line.offsets_s[board], [float(first_s)]
+    while found[-1] < until_s:
+        nxt = line.calendar.next_at_or_after(int(found[-1]) + 1 - offset, math.ceil(until_s) + 90 * 86_400)
+        found.append(float(nxt + offset) if nxt is not None else until_s)
+    return np.array(found)
+
+
+def _sample(path: _Path, rng: np.random.Generator, floor_s: int) -> Draws:
+    """Arrival times (seconds) of `SAMPLES` draws along the path; a draw not ready for a departure
+    takes the same service's next one."""
+    t: Draws = np.full(SAMPLES, float(path.start_s))
     for hop in path.hops:
         line = hop.line
-        if hop.departs_s < 0:
-            depart = t
-        else:
-            ready = max(t + _draw_steps(rng, hop.before.steps if hop.before else ()), floor_s)
-            depart = hop.departs_s
-            if ready > depart:  # missed in this draw: the same service's next departure
-                offset, at = line.offsets_s[hop.board], math.ceil(ready)
-                nxt = line.calendar.next_at_or_after(at - offset, at + 90 * 86_400)
-                depart = nxt + offset if nxt is not None else ready
         run = _draw(rng, line.offsets_s[hop.alight] - line.offsets_s[hop.board],
                     line.offsets_p90_s[hop.alight] - line.offsets_p90_s[hop.board])
-        t = max(depart + run, floor_s) if hop.departs_s < 0 else depart + run
+        if hop.departs_s < 0:
+            t = np.maximum(t + run, floor_s)
+            continue
+        ready = np.maximum(t + _draw_steps(rng, hop.before.steps if hop.before else ()), floor_s)
+        depart = np.full(SAMPLES, float(hop.departs_s))
+        late = ready > depart
+        if late.any():
+            times = _departures(line, hop.board, hop.departs_s, float(ready.max()))
+            depart[late] = times[np.searchsorted(times, ready[late])]
+        t = depart + run
     return t + _draw_steps(rng, path.finish.steps)
 
 
@@ -299,11 +347,9 @@ def _timetabled(plan: Plan, last: ContainerEvent | None, network: Network, now: 
     path = _path(network, plan, last, now)
     if path is None:
         return None
-    floor = _epoch(now - NEWS_GRACE)
-    rng = random.Random(_seed(last, plan))
-    draws = sorted(_sample(path, rng, floor) for _ in range(SAMPLES))
-    p50 = max(_stamp(draws[SAMPLES // 2]), now)
-    p90 = max(_stamp(draws[int(SAMPLES * 0.9)]), p50)
+    draws = np.sort(_sample(path, np.random.default_rng(_seed(last, plan)), _epoch(now - NEWS_GRACE)))
+    p50 = max(_stamp(float(draws[SAMPLES // 2])), now)
+    p90 = max(_stamp(float(draws[int(SAMPLES * 0.9)])), p50)
     silent = last is not None and now - NEWS_GRACE > _stamp(path.next_report_s)
     return Eta(p50, p90, plan.destination, "plan", plan.legs[-1].arrives_at, path.replan,
                last.event_time if silent and last else None)

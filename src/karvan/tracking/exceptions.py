@@ -22,7 +22,7 @@ from karvan.network.model import DwellKind
 from karvan.network.network import Network
 from karvan.network.rules import corridor_rules, dwell
 from karvan.tracking.codes import MOVEMENT, Movement
-from karvan.tracking.eta import Eta
+from karvan.tracking.eta import Eta, utc_text
 from karvan.tracking.model import Classifier
 from karvan.tracking.plan import Plan
 from karvan.tracking.repository import StoredEvent, last_actual
@@ -71,9 +71,9 @@ def detect(events: Sequence[StoredEvent], *, plan: Plan | None, network: Network
     level = severity(_slip(eta))
     if eta is not None and eta.replan is not None:
         replan = eta.replan
-        booked = f"booked ETA {eta.booked.isoformat()}, " if eta.booked else ""
+        booked = f"booked ETA {utc_text(eta.booked)}, " if eta.booked else ""
         found.append(TrackingException(
-            "missed_connection", f"{replan.message} ({booked}new ETA {eta.p50.isoformat()})", None, level,
+            "missed_connection", f"{replan.message} ({booked}new ETA {utc_text(eta.p50)})", None, level,
             f"missed:{replan.missed_service}:{replan.missed_departure.isoformat()}"))
     if plan is not None:
         stops = set(plan.places)
@@ -99,6 +99,6 @@ def detect(events: Sequence[StoredEvent], *, plan: Plan | None, network: Network
                 last.locode, level, f"dwell:{last.event_id}"))
     if eta is not None and eta.no_news_since is not None:
         found.append(TrackingException(
-            "no_news", f"no report since {last.event_time.isoformat()} at {last.locode or '?'}; "
+            "no_news", f"no report since {utc_text(last.event_time)} at {last.locode or '?'}; "
             "taken not to have moved, ETA follows the clock", last.locode, level, f"no_news:{last.event_id}"))
     return found
