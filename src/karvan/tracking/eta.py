@@ -281,6 +281,8 @@ def _path(network: Network, plan: Plan, last: ContainerEvent | None, now: dateti
             return None
         before = rules.boarding(place, came, line, span[0])
         booked_s = _epoch(leg.departs_at)
+        if next_report is None:  # the booked departure, or when a late container can be ready for one
+            next_report = max(booked_s, t + before.seconds)
         if max(t + before.seconds, floor) <= booked_s:
             hops.append(_Hop(line, span[0], span[1], booked_s, before))
             t = booked_s + line.offsets_s[span[1]] - line.offsets_s[span[0]]
