@@ -66,6 +66,8 @@ class Replan:
     missed_departure: datetime
     via_service: str | None
     via_departure: datetime | None
+    place: str | None = None
+    """where the missed departure leaves from"""
 
     @property
     def message(self) -> str:
@@ -294,7 +296,7 @@ def _path(network: Network, plan: Plan, last: ContainerEvent | None, now: dateti
             return None
         rules, rest = found
         via = rest[0]
-        replan = Replan(leg.service or "?", leg.departs_at, via.line.service.id, _stamp(via.departs_s))
+        replan = Replan(leg.service or "?", leg.departs_at, via.line.service.id, _stamp(via.departs_s), place)
         hops += rest
         break
     if not where.on_route:
@@ -390,7 +392,7 @@ def _walked(plan: Plan, last: ContainerEvent | None, network: Network | None, no
             headway = _headway(leg, network)
             missed = departs
             departs += headway * -(-(ready - departs) // headway)
-            replan = replan or Replan(leg.service or "?", missed, leg.service, departs)
+            replan = replan or Replan(leg.service or "?", missed, leg.service, departs, leg.origin)
         ready = departs + (leg.arrives_at - leg.departs_at)
     start = last.event_time if last is not None else now
     p50 = max(ready, now)

@@ -73,7 +73,8 @@ def detect(events: Sequence[StoredEvent], *, plan: Plan | None, network: Network
         replan = eta.replan
         booked = f"booked ETA {utc_text(eta.booked)}, " if eta.booked else ""
         found.append(TrackingException(
-            "missed_connection", f"{replan.message} ({booked}new ETA {utc_text(eta.p50)})", None, level,
+            "missed_connection", f"{replan.message} ({booked}new ETA {utc_text(eta.p50)})", replan.place,
+            level,
             f"missed:{replan.missed_service}:{replan.missed_departure.isoformat()}"))
     if plan is not None:
         stops = set(plan.places)
