@@ -102,3 +102,12 @@ def test_offsets_are_normalised_to_utc() -> None:
 
 def test_empty_warehouse_gives_empty_reports() -> None:
     assert all(rows == [] for rows in Warehouse().report().values())
+
+
+def test_a_gauge_change_inside_a_dwell_is_part_of_it() -> None:
+    """XGCT is handling at the place (codes.MOVEMENT): the dwell runs from the arrival to the departure."""
+    events = [EventFact(_h(0), "ARRI", container="MSKU0000003", locode="KZDOS"),
+              EventFact(_h(8), "XGCT", container="MSKU0000003", locode="KZDOS"),
+              EventFact(_h(20), "DEPA", container="MSKU0000003", locode="KZDOS")]
+    (dostyk,) = Warehouse(events).dwell_by_node()
+    assert (dostyk["dwells"], dostyk["p50_hours"]) == (1, 20)

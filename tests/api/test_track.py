@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 
 from karvan.store.booking_models import (
@@ -20,7 +21,7 @@ from karvan.store.models import Departure
 CONTAINER = "CSQU3054383"
 T0 = datetime(2026, 10, 5, 6, tzinfo=UTC)
 LEGS = (("KTZ-DOS-AAU", "KTZ", "KZDOS", "KZAAU", 0, 100),
-        ("KMTF-AAU-ALA", "KMTF", "KZAAU", "AZALA", 150, 190))
+        ("KMTF-AAU-ALA", "KMTF", "KZAAU", "AZALA", 200, 240))
 
 
 def _book(app: FastAPI, org_id: str, operator_org: str) -> None:
@@ -35,7 +36,7 @@ def _book(app: FastAPI, org_id: str, operator_org: str) -> None:
                                          hs_code="8708"))
         booking = BookingRow(org_id=org_id, created_by="test", quote_id=quote.id, itinerary_index=0,
                              shipment_id=shipment.id, status="confirmed", teu=2, reefer_plugs=0,
-                             price_usd=1000.0, departs_at=T0, arrives_at=T0 + timedelta(hours=190))
+                             price_usd=1000.0, departs_at=T0, arrives_at=T0 + timedelta(hours=240))
         session.add(booking)
         session.flush()
         for position, (service, operator, origin, destination, dep_h, arr_h) in enumerate(LEGS):
@@ -59,8 +60,20 @@ def _move(code: str, locode: str, hours: float) -> dict[str, Any]:
                 "carrierServiceCode": "KTZ-DOS-AAU", "UNLocationCode": locode}}}
 
 
+class _Clock(datetime):
+    """The tracking service's clock, pinned to the story's time (the ETA follows the clock)."""
+
+    at = T0
+
+    @classmethod
+    def now(cls, tz: Any = None) -> _Clock:  # type: ignore[override]
+        return cls.fromtimestamp(cls.at.timestamp(), tz)
+
+
 def test_track_follows_the_booked_plan_and_flags_a_missed_connection(
-        api_app: FastAPI, tenant: Callable[..., Any]) -> None:
+        api_app: FastAPI, tenant: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("karvan.tracking.service.datetime", _Clock)
+    monkeypatch.setattr(_Clock, "at", T0)
     ktz = tenant("railway", operators=["KTZ"], scope="write")
     owner = tenant("shipper", scope="read")
     _book(api_app, owner.org_id, ktz.org_id)
@@ -69,8 +82,9 @@ def test_track_follows_the_booked_plan_and_flags_a_missed_connection(
     assert on_time["status"] == "in_transit" and on_time["eta"]["basis"] == "plan"
     assert on_time["progress"] == {"current_leg": 0, "legs": 2, "places_reached": 1, "places": 3}
     assert not [e for e in on_time["exceptions"] if e["kind"] == "missed_connection"]
-    # the train arrives at Aktau two days after the ferry's planned departure
-    assert ktz.client.post("/events", json={"events": [_move("ARRI", "KZAAU", 200)]}).status_code == 200
+    # the train arrives at Aktau after the ferry's planned departure
+    assert ktz.client.post("/events", json={"events": [_move("ARRI", "KZAAU", 250)]}).status_code == 200
+    _Clock.at = T0 + timedelta(hours=250)
     late = owner.client.get(f"/track/{CONTAINER}").json()
     assert late["last_event"]["locode"] == "KZAAU" and late["progress"]["current_leg"] == 1
     missed = [e for e in late["exceptions"] if e["kind"] == "missed_connection"]

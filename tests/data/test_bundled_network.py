@@ -19,6 +19,7 @@ from karvan.network import load_network
 from karvan.network.loader import bundled_network_dir
 from karvan.network.model import DwellKind, Mode, PlaceKind, is_estimate
 from karvan.network.network import Network
+from karvan.network.rules import dwell
 from karvan.network.search import search_places
 from karvan.network.validate import validate
 
@@ -151,7 +152,7 @@ def test_ports_and_borders_have_dwell_distributions(network: Network) -> None:
     missing = []
     for place in network.places.values():
         calls_by_ship = any(k.mode in (Mode.SEA, Mode.FERRY) for k in network.links_at[place.code])
-        if calls_by_ship and network.dwell(place.code, DwellKind.PORT_HANDLING) is None:
+        if calls_by_ship and dwell(network, place.code, DwellKind.PORT_HANDLING).default:
             missing.append(f"{place.code} port_handling")
         if PlaceKind.BORDER_CROSSING in place.kinds and network.dwell(place.code, DwellKind.BORDER) is None:
             missing.append(f"{place.code} border")

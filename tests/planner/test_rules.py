@@ -37,28 +37,33 @@ def test_port_handling_when_boarding_a_ferry_at_the_origin(rules: Rules) -> None
 
 
 def test_gauge_change_between_1435_and_1520_with_border_after_crossing(rules: Rules) -> None:
-    came = Arrival(Mode.RAIL, Gauge.STANDARD, crossed_border=True)
+    came = Arrival(Mode.RAIL, Gauge.STANDARD, "OPS", True)
     assert kinds(rules, "KZBBB", came, "kz-port") == [DwellKind.GAUGE_CHANGE, DwellKind.BORDER]
 
 
-def test_transshipment_between_trains_of_one_gauge_inside_a_country(rules: Rules) -> None:
-    came = Arrival(Mode.RAIL, Gauge.BROAD, crossed_border=False)
+def test_transshipment_between_trains_of_one_gauge_and_one_railway(rules: Rules) -> None:
+    came = Arrival(Mode.RAIL, Gauge.BROAD, NETWORK.services["kz-port"].operator, False)
     assert kinds(rules, "KZBBB", came, "kz-port") == [DwellKind.TRANSSHIPMENT]
 
 
+def test_wagons_handed_between_railways_on_one_gauge_are_not_lifted(rules: Rules) -> None:
+    came = Arrival(Mode.RAIL, Gauge.BROAD, "another railway", False)
+    assert kinds(rules, "KZBBB", came, "kz-port") == [DwellKind.HANDOVER]
+
+
 def test_port_handling_and_border_from_train_to_international_ferry(rules: Rules) -> None:
-    came = Arrival(Mode.RAIL, Gauge.BROAD, crossed_border=False)
+    came = Arrival(Mode.RAIL, Gauge.BROAD, "OPS", False)
     assert kinds(rules, "KZCCC", came, "ferry") == [DwellKind.PORT_HANDLING, DwellKind.BORDER]
 
 
 def test_port_handling_at_the_destination_only_after_a_ferry(rules: Rules) -> None:
-    assert [s.kind for s in rules.finishing("AZDDD", Arrival(Mode.FERRY, None, True)).steps] == [
+    assert [s.kind for s in rules.finishing("AZDDD", Arrival(Mode.FERRY, None, "OPS", True)).steps] == [
         DwellKind.PORT_HANDLING]
-    assert rules.finishing("GEEEE", Arrival(Mode.RAIL, Gauge.BROAD, False)).steps == ()
+    assert rules.finishing("GEEEE", Arrival(Mode.RAIL, Gauge.BROAD, "OPS", False)).steps == ()
 
 
 def test_recorded_dwell_is_used_and_missing_ones_are_labelled_estimates(rules: Rules) -> None:
-    came = Arrival(Mode.RAIL, Gauge.STANDARD, crossed_border=True)
+    came = Arrival(Mode.RAIL, Gauge.STANDARD, "OPS", True)
     ln = rules.lines[line(rules, "kz-port")]
     gauge, border = rules.boarding("KZBBB", came, ln, 0).steps
     assert (gauge.p50_s, gauge.estimate) == (30 * 3600, False)

@@ -71,12 +71,12 @@ def test_retracted_event_no_longer_counts() -> None:
     assert len(state.events) == 4
 
 
-def test_off_route_and_silence_are_exceptions() -> None:
+def test_off_route_and_no_news_are_exceptions() -> None:
     stray = _event(5, "GTIN", "KZALA", 45)
     stored = [StoredEvent(i + 1, e, "") for i, e in enumerate([*JOURNEY, stray])]
     state = derive("CSQU3054383", stored, plan=PLAN, now=T0 + timedelta(days=10))
     kinds = {e.kind for e in state.exceptions}
-    assert {"route_deviation", "silence"} <= kinds
+    assert {"route_deviation", "no_news"} <= kinds
 
 
 def test_without_a_plan_an_estimate_older_than_the_last_actual_event_gives_no_eta() -> None:

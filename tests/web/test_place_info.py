@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from karvan.errors import NotFoundError
 from karvan.network.loader import load_network
 from karvan.network.model import Schedule
-from karvan.web.place_info import departures_per_week, place_details
+from karvan.network.rules import departures_per_week
+from karvan.web.place_info import place_details
 
 NETWORK = load_network(use_env=False)
 

@@ -10,8 +10,9 @@ Definitions:
 - transit per OD: per container and shipment, hours from its first to its last actual event; the OD is
   the places of those two events. Per leg: per container and departure, first actual LOAD/DEPA to last
   actual DISC/ARRI.
-- dwell per node: hours from an actual arrival-type event (ARRI, DISC, XFDS) to the container's next
-  actual event of departure type (DEPA, LOAD, XFLD, XGCT, GTOT) at the same place.
+- dwell per node: hours from an actual arrival-type event to the container's next actual event of
+  departure type at the same place; handling events between them (a gauge change, an inspection) are
+  part of the dwell. What each code means is `karvan.tracking.codes.MOVEMENT`.
 - on-time: a booking is on time when its containers' last actual arrival at the booked destination is
   no later than the booked arrival plus the tolerance (default 24 h).
 - ETA accuracy: each estimated arrival (classifier EST, ARRI or DISC) against the actual event of the
@@ -33,9 +34,10 @@ from typing import Any
 import duckdb
 
 from karvan.analytics.rows import BookingFact, DepartureFact, EventFact, utc
+from karvan.tracking.codes import Movement, codes_meaning
 
-ARRIVAL_CODES = ("ARRI", "DISC", "XFDS")
-DEPARTURE_CODES = ("DEPA", "LOAD", "XFLD", "XGCT", "GTOT")
+ARRIVAL_CODES = codes_meaning(Movement.ARRIVED)
+DEPARTURE_CODES = codes_meaning(Movement.DEPARTED)
 
 def _duck_type(annotation: str) -> str:
     for python, duck in (("datetime", "TIMESTAMP"), ("int", "BIGINT"), ("float", "DOUBLE")):
@@ -132,6 +134,7 @@ class Warehouse:
                        lead(code) OVER w AS next_code, lead(locode) OVER w AS next_locode,
                        lead(event_time) OVER w AS next_time
                 FROM events WHERE classifier = 'ACT' AND container IS NOT NULL
+                  AND code IN {_in(ARRIVAL_CODES + DEPARTURE_CODES)}
                 WINDOW w AS (PARTITION BY container ORDER BY event_time))
             SELECT locode, count(*) AS dwells,
                    quantile_cont(date_diff('second', event_time, next_time) / 3600.0, 0.5) AS p50_hours,

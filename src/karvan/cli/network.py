@@ -24,8 +24,9 @@ from karvan.cli.common import EXIT_NO_RESULT, console, fail, one_line_errors
 from karvan.errors import NetworkValidationError
 from karvan.network.export import ALL_LAYERS, Layer, write_csv, write_geojson
 from karvan.network.loader import load_network
-from karvan.network.model import Place, Schedule
+from karvan.network.model import Place
 from karvan.network.network import Network
+from karvan.network.rules import departures_per_week
 from karvan.network.search import resolve_place, search_places
 from karvan.network.validate import RULES, problem_from_error, validate
 
@@ -48,12 +49,6 @@ def load(paths: list[Path] | None, bundled: bool = True) -> Network:
 
 def _counts(network: Network) -> str:
     return ", ".join(f"{count} {what.replace('_', ' ')}" for what, count in network.summary().items())
-
-
-def _weekly_departures(schedule: Schedule) -> float:
-    if schedule.weekdays is not None:
-        return float(len(schedule.weekdays))
-    return schedule.departures_per_week or 0.0
 
 
 @places_app.command("search")
@@ -109,7 +104,7 @@ def _show_summary(network: Network) -> None:
         gauges = Counter(link.gauge.value for link in links if link.gauge)
         modes.add_row(mode.value, str(len(links)), f"{sum(link.distance_km for link in links):,.0f}",
                       ", ".join(f"{g} mm: {n}" for g, n in sorted(gauges.items())),
-                      str(len(services)), f"{sum(_weekly_departures(s.schedule) for s in services):g}")
+                      str(len(services)), f"{sum(departures_per_week(s.schedule) for s in services):g}")
     console.print(countries)
     console.print(modes)
 
@@ -144,7 +139,7 @@ def _show_place(network: Network, place: Place) -> None:
     services = Table("service", "operator", "mode", "stops", "departures/week", "TEU", title="Services")
     for service in sorted(network.services_at.get(place.code, ()), key=lambda s: s.id):
         services.add_row(f"{service.id}\n{service.name}", service.operator, service.mode.value,
-                         " > ".join(service.stops), f"{_weekly_departures(service.schedule):g}",
+                         " > ".join(service.stops), f"{departures_per_week(service.schedule):g}",
                          str(service.capacity_teu))
     dwells = Table("dwell", "p50 h", "p90 h", "source", title="Dwell times")
     for dwell in network.dwells_at(place.code):

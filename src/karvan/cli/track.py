@@ -36,6 +36,6 @@ def track(container: str = typer.Argument(..., help="ISO 6346 container number, 
     eta = data["eta"]
     lines.append(f"eta: {eta['p50']} .. {eta['p90']} (p50..p90) at {eta['destination'] or '?'}" if eta
                  else "eta: unknown (no plan and no estimated arrival)")
-    lines += [f"exception: {e['kind']}: {e['message']}" for e in data["exceptions"]]
+    lines += [f"exception [{e['severity']}] {e['kind']}: {e['message']}" for e in data["exceptions"]]
     lines.append(f"{len(data['events'])} events")
     console.print("\n".join(lines), markup=False, highlight=False)

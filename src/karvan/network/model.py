@@ -48,6 +48,8 @@ class PlaceKind(StrEnum):
 class DwellKind(StrEnum):
     TRANSSHIPMENT = "transshipment"
     GAUGE_CHANGE = "gauge_change"
+    HANDOVER = "handover"
+    """a train or its wagons pass from one railway to the next on the same gauge: no lift"""
     PORT_HANDLING = "port_handling"
     BORDER = "border"
     CUSTOMS = "customs"

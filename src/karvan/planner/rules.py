@@ -1,19 +1,10 @@
 """The rules of one query: which services may carry the cargo, what each section costs and emits,
 and which dwells apply when a container changes service.
 
-Where dwell applies (documented in the README's planner section):
-- At the origin, a container boarding a ferry or sea service gets `port_handling`; at the destination,
-  one leaving a ferry or sea service gets `port_handling`. Loading at an inland origin and unloading at
-  an inland destination are outside the terminal-to-terminal transit.
-- At a change of service, exactly one handling applies: `gauge_change` between rail services on 1435
-  and 1520 mm sections; else `port_handling` when either service is a ferry or sea service; else
-  `transshipment`.
-- `border` (or, when the place has no border record, its `customs` record) applies at a change of
-  service when the container entered the country on the arriving section or leaves it on the departing
-  one. Through services include their border stops in their timetabled run times. Export and import
-  clearance at the ends are outside the transit.
-- A missing dwell record falls back to the defaults in data/handling.yaml, labelled as estimates.
-Costs and emissions are integer cents and grams so that sums are exact and comparisons deterministic.
+Which dwells apply where is the corridor's rule (`karvan.network.rules`, documented in the README's
+planner section); here they are priced and timed for the query: port handling in the storm season of
+the month the cargo is ready. Costs and emissions are integer cents and grams so that sums are exact
+and comparisons deterministic.
 """
 
 from __future__ import annotations
@@ -23,27 +14,21 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
 
 from karvan.emissions import FactorTable, hub_emissions, leg_emissions, load_factors
 from karvan.emissions.chain import Emissions
-from karvan.network.model import ContainerType, Dwell, DwellKind, Gauge, Mode, Service
+from karvan.network.model import ContainerType, DwellKind, Service
 from karvan.network.network import Network
+from karvan.network.rules import WATER, Direction, Side, change_kinds, corridor_rules, dwell
 from karvan.planner.lines import Line, lines_of, scratch_of
 from karvan.planner.request import PlanRequest
 
-WATER = frozenset({Mode.FERRY, Mode.SEA})
-
-
-class Arrival(NamedTuple):
-    """How a container reached a place: what decides the dwell at its next change of service."""
-
-    mode: Mode
-    gauge: Gauge | None
-    crossed_border: bool
+Arrival = Side
+"""How a container reached a place: what decides the dwell at its next change of service."""
 
 
 @dataclass(frozen=True)
@@ -68,21 +53,12 @@ class Transfer:
     co2_g: int
 
 
-@dataclass(frozen=True)
-class HandlingTable:
-    dwell_defaults: dict[DwellKind, Dwell]
-    cost_usd: dict[DwellKind, float]
-
-
 @lru_cache(maxsize=1)
-def handling_table() -> HandlingTable:
+def handling_cost_usd() -> dict[DwellKind, float]:
+    """Charge per container for one handling of each kind (data/handling.yaml)."""
     path = Path(str(resources.files("karvan") / "data" / "handling.yaml"))
     doc: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    defaults = {DwellKind(k): Dwell(place="*", kind=DwellKind(k), p50_hours=v["p50_hours"],
-                                    p90_hours=v["p90_hours"], source=v["source"])
-                for k, v in doc["dwell_defaults"].items()}
-    costs = {DwellKind(k): float(v["value"]) for k, v in doc["handling_usd_per_container"].items()}
-    return HandlingTable(defaults, costs)
+    return {DwellKind(k): float(v["value"]) for k, v in doc["handling_usd_per_container"].items()}
 
 
 def tariff_usd(service: Service, container: ContainerType) -> float | None:
@@ -113,12 +89,14 @@ class Rules:
         self.network = network
         self.request = request
         self.factors = factors or load_factors()
-        self.handling = handling_table()
+        self.handling_cost_usd = handling_cost_usd()
         self.lines = lines_of(network)
         self.scratch = scratch_of(network)
         origin = network.place(request.origin)
         network.place(request.destination)
         self.start_s = local_epoch(request.depart, origin.timezone)
+        self.month = request.depart.month
+        """the month the cargo is ready: it decides the ports' storm season for the whole query"""
         self.horizon_s = self.start_s + request.horizon_days * 86_400
         self.arrive_before_s = (
             local_epoch(request.arrive_before, network.place(request.destination).timezone, True)
@@ -136,8 +114,10 @@ class Rules:
         self.section_cost_cents, self.section_emissions, self.section_co2_g = self._sections()
         arrivals = self.scratch.get("arrivals")
         if arrivals is None:
+            customs = corridor_rules().crosses_customs
             arrivals = self.scratch["arrivals"] = [
-                (None, *(Arrival(line.mode, s.gauge, len(s.countries) > 1) for s in line.sections))
+                (None, *(Arrival(line.mode, s.gauge, line.service.operator, customs(s.countries))
+                         for s in line.sections))
                 for line in self.lines]
         self._arrivals: list[tuple[Arrival, ...]] = arrivals
         self._transfers: dict[tuple[str, Arrival | None, int, int], Transfer] = {}
@@ -193,21 +173,16 @@ class Rules:
     def arrival(self, line: Line, stop_index: int) -> Arrival:
         return self._arrivals[line.index][stop_index]
 
-    def _step(self, place: str, kind: DwellKind) -> Step:
-        key = ("step", place, kind, self.reefer, id(self.factors))
+    def _step(self, place: str, kind: DwellKind, direction: Direction = Direction.LOAD) -> Step:
+        key = ("step", place, kind, direction, self.month, self.reefer, id(self.factors))
         cached = self.scratch.get(key)
         if cached is not None and cached[0] is self.factors:
             return cached[1]  # type: ignore[no-any-return]
-        record = self.network.dwell(place, kind)
-        if record is None and kind is DwellKind.BORDER:
-            record = self.network.dwell(place, DwellKind.CUSTOMS)
-        estimate = record is None
-        if record is None:
-            record = self.handling.dwell_defaults[kind]
-        hub = Emissions() if kind in (DwellKind.BORDER, DwellKind.CUSTOMS) else hub_emissions(
-            self.factors, self.reefer)
-        step = Step(place, kind, round(record.p50_hours * 3600), round(record.p90_hours * 3600),
-                    round(self.handling.cost_usd.get(kind, 0.0) * 100), hub, estimate, record.source)
+        figure = dwell(self.network, place, kind, direction=direction, month=self.month)
+        hub = Emissions() if kind in (DwellKind.BORDER, DwellKind.CUSTOMS, DwellKind.HANDOVER) else \
+            hub_emissions(self.factors, self.reefer)
+        step = Step(place, kind, round(figure.p50_hours * 3600), round(figure.p90_hours * 3600),
+                    round(self.handling_cost_usd.get(kind, 0.0) * 100), hub, figure.default, figure.source)
         self.scratch[key] = (self.factors, step)
         return step
 
@@ -226,16 +201,9 @@ class Rules:
             if line.mode in WATER:
                 steps.append(self._step(place, DwellKind.PORT_HANDLING))
         else:
-            gauge = line.sections[stop_index].gauge
-            if came.mode is Mode.RAIL and line.mode is Mode.RAIL and None not in (came.gauge, gauge) \
-                    and came.gauge != gauge:
-                steps.append(self._step(place, DwellKind.GAUGE_CHANGE))
-            elif came.mode in WATER or line.mode in WATER:
-                steps.append(self._step(place, DwellKind.PORT_HANDLING))
-            else:
-                steps.append(self._step(place, DwellKind.TRANSSHIPMENT))
-            if came.crossed_border or len(line.sections[stop_index].countries) > 1:
-                steps.append(self._step(place, DwellKind.BORDER))
+            going = self._arrivals[line.index][stop_index + 1]
+            direction = Direction.LOAD if line.mode in WATER else Direction.DISCHARGE
+            steps += [self._step(place, kind, direction) for kind in change_kinds(came, going)]
         transfer = self._transfers[key] = self._transfer(steps)
         return transfer
 
@@ -244,7 +212,8 @@ class Rules:
         key = (place, came, -1, -1)
         cached = self._transfers.get(key)
         if cached is None:
-            steps = [self._step(place, DwellKind.PORT_HANDLING)] if came.mode in WATER else []
+            steps = [self._step(place, DwellKind.PORT_HANDLING, Direction.DISCHARGE)] \
+                if came.mode in WATER else []
             cached = self._transfers[key] = self._transfer(steps)
         return cached
 

@@ -108,8 +108,9 @@ def _boards_at(rules: Rules) -> dict[str, list[tuple[int, int]]]:
 
 
 class _Search:
-    def __init__(self, rules: Rules, marks: Marks) -> None:
+    def __init__(self, rules: Rules, marks: Marks, came: Arrival | None = None) -> None:
         self.rules = rules
+        self.came = came
         self.origin = rules.request.origin
         self.dest = rules.request.destination
         self.marks = marks
@@ -166,7 +167,7 @@ class _Search:
 
     def run(self) -> list[Label]:
         start = Label(self.rules.start_s, 0, 0, 0, self.marks.place_bits.get(self.origin, 0), None, -1, -1,
-                      False)
+                      False, self.came)
         self._insert((self.origin, None), start, self.origin)
         while self.heap:
             _, _, label = heapq.heappop(self.heap)
@@ -183,7 +184,7 @@ class _Search:
 
     def _board(self, label: Label, place: str) -> None:
         rules = self.rules
-        at_origin = label.line < 0
+        at_origin = label.line < 0 and label.came is None
         if not at_origin and self.limit is not None and label.changes >= self.limit:
             return
         change = 0 if at_origin else 1
@@ -257,6 +258,8 @@ def via_marks(rules: Rules, extra: Marks | None = None) -> Marks:
     return Marks(place_bits, sections, full | extra.full << shift)
 
 
-def pareto_labels(rules: Rules, extra: Marks | None = None) -> list[Label]:
-    """Destination labels not dominated in (arrival, cost, CO2e) meeting the via places and `extra`."""
-    return _Search(rules, via_marks(rules, extra)).run()
+def pareto_labels(rules: Rules, extra: Marks | None = None, came: Arrival | None = None) -> list[Label]:
+    """Destination labels not dominated in (arrival, cost, CO2e) meeting the via places and `extra`.
+    `came` is how the cargo reached the origin when it is already on its way (a re-plan): its next
+    boarding then meets the dwells of a change of service."""
+    return _Search(rules, via_marks(rules, extra), came).run()

@@ -34,9 +34,10 @@ from simpy.resources.resource import Request
 from karvan.errors import InputError
 from karvan.network.model import DwellKind, Mode, Service
 from karvan.network.network import Network
+from karvan.network.rules import WATER
 from karvan.simulation.data import SimulationData, StormSeason
 from karvan.simulation.recorder import Level, Recorder, ResourceStat
-from karvan.simulation.routing import WATER, DwellTime, Ride, Route, route_via, section_gauge
+from karvan.simulation.routing import DwellTime, Ride, Route, route_via, section_gauge
 from karvan.simulation.sampling import poisson, sample_hours
 from karvan.simulation.scenario import Demand, Scenario
 from karvan.simulation.timetable import apply_capacity_changes, departure_hours

@@ -2,16 +2,11 @@
 
 A route is a sequence of `Ride` (one service from one stop to a later one) and `Handle` (dwells at
 one place, each a p50/p90 pair). Routes come from the planner when it can plan the origin-destination
-(`karvan.simulation.planned`); otherwise from `find_route` here, which applies the planner's dwell
-rules so that both agree:
-
-- boarding a ferry or ship at the origin, or leaving one at the destination: port handling;
-- at a change of service exactly one of: gauge change (rail to rail, 1435 to 1520 mm or back), port
-  handling (a ferry or ship on either side), transshipment; plus the border dwell (or, without one,
-  customs) when the arriving or departing section crosses a border;
-- a through service's border stops are inside its timetabled run times, so a vehicle does not dwell
-  at its intermediate stops (it only queues for capacity there, see `engine`);
-- a place without a dwell record gets the planner's default (data/handling.yaml, an estimate).
+(`karvan.simulation.planned`); otherwise from `find_route` here. Both take their dwells from the
+corridor's rules (`karvan.network.rules`: which handlings at a change, customs borders, port handling
+by direction), with the ports' calm-season figures. A through service's border stops are inside its
+timetabled run times, so a vehicle does not dwell at its intermediate stops (it only queues for
+capacity there, see `engine`).
 
 `find_route` picks the route with the least expected hours: half the average headway of each service
 boarded, p50 run times and p50 dwells.
@@ -22,15 +17,22 @@ from __future__ import annotations
 import heapq
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import count, pairwise
 
 from karvan.errors import NoRouteError
 from karvan.network.model import DwellKind, Gauge, Mode, Service
 from karvan.network.network import Network
+from karvan.network.rules import (
+    WATER,
+    Direction,
+    Side,
+    change_kinds,
+    corridor_rules,
+    departures_per_week,
+    dwell,
+)
 
 HOURS_PER_WEEK = 168.0
-WATER = (Mode.FERRY, Mode.SEA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,28 +63,10 @@ Step = Ride | Handle
 Route = tuple[Step, ...]
 
 
-def departures_per_week(service: Service) -> float:
-    schedule = service.schedule
-    if schedule.weekdays is not None:
-        return float(len(schedule.weekdays))
-    return float(schedule.departures_per_week or 0.0)
-
-
-@lru_cache(maxsize=1)
-def _defaults() -> dict[DwellKind, tuple[float, float]]:
-    from karvan.planner.rules import handling_table  # the planner owns the default dwell figures
-
-    return {kind: (d.p50_hours, d.p90_hours) for kind, d in handling_table().dwell_defaults.items()}
-
-
-def dwell_time(network: Network, place: str, kind: DwellKind) -> DwellTime:
-    record = network.dwell(place, kind)
-    if record is None and kind is DwellKind.BORDER:
-        record = network.dwell(place, DwellKind.CUSTOMS)
-    if record is not None:
-        return DwellTime(kind, record.p50_hours, record.p90_hours)
-    p50, p90 = _defaults().get(kind, (0.0, 0.0))
-    return DwellTime(kind, p50, p90)
+def dwell_time(network: Network, place: str, kind: DwellKind,
+               direction: Direction = Direction.LOAD) -> DwellTime:
+    figure = dwell(network, place, kind, direction=direction)
+    return DwellTime(kind, figure.p50_hours, figure.p90_hours)
 
 
 def section_gauge(network: Network, service: Service, section: int) -> Gauge | None:
@@ -93,27 +77,19 @@ def section_gauge(network: Network, service: Service, section: int) -> Gauge | N
     return links[0].gauge if links else None
 
 
-def crosses_border(network: Network, service: Service, section: int) -> bool:
+def _side(network: Network, service: Service, section: int) -> Side:
     a, b = service.stops[section], service.stops[section + 1]
-    return network.places[a].country != network.places[b].country
+    countries = (network.places[a].country, network.places[b].country)
+    return Side(service.mode, section_gauge(network, service, section), service.operator,
+                corridor_rules().crosses_customs(countries))
 
 
 def transfer(network: Network, place: str, before: Ride, after: Ride) -> Handle:
     """Dwells of a container leaving `before` and boarding `after` at `place`."""
     came, going = network.services[before.service], network.services[after.service]
-    came_gauge = section_gauge(network, came, before.alight - 1)
-    gauge = section_gauge(network, going, after.board)
-    if came.mode is Mode.RAIL and going.mode is Mode.RAIL and None not in (came_gauge, gauge) \
-            and came_gauge != gauge:
-        kind = DwellKind.GAUGE_CHANGE
-    elif came.mode in WATER or going.mode in WATER:
-        kind = DwellKind.PORT_HANDLING
-    else:
-        kind = DwellKind.TRANSSHIPMENT
-    dwells = [dwell_time(network, place, kind)]
-    if crosses_border(network, came, before.alight - 1) or crosses_border(network, going, after.board):
-        dwells.append(dwell_time(network, place, DwellKind.BORDER))
-    return Handle(place, tuple(dwells))
+    direction = Direction.LOAD if going.mode in WATER else Direction.DISCHARGE
+    kinds = change_kinds(_side(network, came, before.alight - 1), _side(network, going, after.board))
+    return Handle(place, tuple(dwell_time(network, place, kind, direction) for kind in kinds))
 
 
 def with_handling(network: Network, rides: Sequence[Ride]) -> Route:
@@ -130,12 +106,13 @@ def with_handling(network: Network, rides: Sequence[Ride]) -> Route:
         route.append(ride)
     if last.mode in WATER:
         place = last.stops[rides[-1].alight]
-        route.append(Handle(place, (dwell_time(network, place, DwellKind.PORT_HANDLING),)))
+        unloading = dwell_time(network, place, DwellKind.PORT_HANDLING, Direction.DISCHARGE)
+        route.append(Handle(place, (unloading,)))
     return tuple(route)
 
 
 def _expected_wait(service: Service) -> float:
-    per_week = departures_per_week(service)
+    per_week = departures_per_week(service.schedule)
     return HOURS_PER_WEEK / (2 * per_week) if per_week > 0 else float("inf")
 
 

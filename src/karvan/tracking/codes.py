@@ -1,5 +1,14 @@
-"""Karvan extension event codes for corridor moves that DCSA and EPCIS have no code for.
+"""Event codes: what each means for where a container is, and Karvan's extension codes.
 
+`MOVEMENT` is the one statement of what a code says about a container's position, read by tracking
+(state, ETA, exceptions), analytics (dwell, on-time) and the simulation's feed:
+- arrived: it has reached the place (ARRI, DISC, XFDS, GTIN, DROP);
+- handled: it is being handled at the place and has not left it (XGCT, XCNH, INSP, STUF, STRP, HOLD,
+  RELS): a gauge change ends neither an arrival nor a dwell;
+- departed: it is on (or loaded onto) the vehicle leaving the place (DEPA, LOAD, XFLD, GTOT, PICK).
+Codes not listed (readings, shipment documents) say nothing about position.
+
+Karvan extension codes cover corridor moves that DCSA and EPCIS have no code for.
 They are equipment events. Each starts with X so it can never clash with a DCSA code, and each has
 an EPCIS business step URI under Karvan's vocabulary. On export to a standard that does not know
 them, the event is written with the nearest standard code and keeps the Karvan code alongside
@@ -9,9 +18,28 @@ them, the event is written with the nearest standard code and keeps the Karvan c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 KARVAN_VOCAB = "https://karvan.dev/voc/bizstep/"
 CBV = "https://ref.gs1.org/cbv/BizStep-"
+
+
+class Movement(StrEnum):
+    ARRIVED = "arrived"
+    HANDLED = "handled"
+    DEPARTED = "departed"
+
+
+MOVEMENT: dict[str, Movement] = {
+    **dict.fromkeys(("ARRI", "DISC", "XFDS", "GTIN", "DROP"), Movement.ARRIVED),
+    **dict.fromkeys(("XGCT", "XCNH", "INSP", "STUF", "STRP", "HOLD", "RELS"), Movement.HANDLED),
+    **dict.fromkeys(("DEPA", "LOAD", "XFLD", "GTOT", "PICK"), Movement.DEPARTED),
+}
+
+
+def codes_meaning(movement: Movement) -> tuple[str, ...]:
+    """The event codes that say `movement`, sorted (for SQL filters and docs)."""
+    return tuple(sorted(code for code, meaning in MOVEMENT.items() if meaning is movement))
 
 
 @dataclass(frozen=True)

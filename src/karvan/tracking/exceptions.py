@@ -1,9 +1,14 @@
-"""Exceptions worth telling a customer about, found from the current events and the plan.
+"""Exceptions worth telling a customer about, found from the current events, the plan and the ETA.
 
-- `missed_connection`: on the p50 walk, the container will not be ready for a leg's planned departure;
-- `dwell_over_p90`: it has been at a place longer than the network's p90 dwell there;
-- `route_deviation`: an actual event at a place that is not on the booked itinerary;
-- `silence`: no actual event for `SILENCE` before delivery.
+- `missed_connection`: the container will not make a booked departure; the message says which one
+  and which departure the re-plan takes instead, with the booked and the new ETA;
+- `dwell_over_p90`: it has been at a place longer than the p90 of the dwells the rules put there;
+- `route_deviation`: an actual event at a place on none of the booked services' stops;
+- `no_news`: no report for longer than its next expected event allowed (see `eta.NEWS_GRACE`).
+
+Each exception is raised once per cause: `cause` names it (the missed departure, the place, the last
+event), so a consumer that has seen a cause can ignore it when it comes again. Severity follows the
+hours the ETA slips past the booked arrival (`severity`).
 """
 
 from __future__ import annotations
@@ -11,16 +16,35 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
+from karvan.network.model import DwellKind
 from karvan.network.network import Network
-from karvan.tracking.eta import walk
+from karvan.network.rules import corridor_rules, dwell
+from karvan.tracking.codes import MOVEMENT, Movement
+from karvan.tracking.eta import Eta, utc_text
 from karvan.tracking.model import Classifier
 from karvan.tracking.plan import Plan
 from karvan.tracking.repository import StoredEvent, last_actual
 
-SILENCE = timedelta(hours=72)
-"""estimate: the corridor's longest regular gaps between reports (ferry crossings, border queues)
-are under three days."""
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+WARNING_SLIP = timedelta(hours=24)
+CRITICAL_SLIP = timedelta(hours=72)
+"""estimate: a day late is what a consignee re-plans a delivery slot for; three days is what breaks a
+production or sailing plan downstream (the corridor's weekly ferries make 3-7 days the usual slip)."""
+
+
+def severity(slip: timedelta) -> Severity:
+    """info under a day of ETA slip past the booked arrival, warning under three days, else critical."""
+    if slip >= CRITICAL_SLIP:
+        return Severity.CRITICAL
+    return Severity.WARNING if slip >= WARNING_SLIP else Severity.INFO
 
 
 @dataclass(frozen=True)
@@ -28,33 +52,54 @@ class TrackingException:
     kind: str
     message: str
     locode: str | None = None
+    severity: Severity = Severity.INFO
+    cause: str = ""
+
+
+def _slip(eta: Eta | None) -> timedelta:
+    return eta.p50 - eta.booked if eta is not None and eta.booked is not None else timedelta()
+
+
+def _hours(delta: timedelta) -> str:
+    return f"{delta.total_seconds() / 3600:.0f} h"
 
 
 def detect(events: Sequence[StoredEvent], *, plan: Plan | None, network: Network | None, now: datetime,
-           delivered: bool) -> list[TrackingException]:
+           delivered: bool, eta: Eta | None = None) -> list[TrackingException]:
     found: list[TrackingException] = []
     last = last_actual(events)
+    level = severity(_slip(eta))
+    if eta is not None and eta.replan is not None:
+        replan = eta.replan
+        booked = f"booked ETA {utc_text(eta.booked)}, " if eta.booked else ""
+        found.append(TrackingException(
+            "missed_connection", f"{replan.message} ({booked}new ETA {utc_text(eta.p50)})", replan.place,
+            level,
+            f"missed:{replan.missed_service}:{replan.missed_departure.isoformat()}"))
     if plan is not None:
-        _, missed = walk(plan, last, network, now, "p50")
-        for index in missed:
-            leg = plan.legs[index]
-            found.append(TrackingException(
-                "missed_connection", f"not ready for the {leg.departs_at.isoformat()} departure "
-                f"{leg.origin}->{leg.destination} ({leg.service or 'no service'})", leg.origin))
-        planned = set(plan.places)
-        off_route = {s.event.locode for s in events if s.event.classifier is Classifier.ACT
-                     and s.event.locode and s.event.locode not in planned}
+        stops = set(plan.places)
+        for leg in plan.legs:
+            service = network.services.get(leg.service) if network and leg.service else None
+            stops.update(service.stops if service else ())
+        off_route = sorted({s.event.locode for s in events if s.event.classifier is Classifier.ACT
+                            and s.event.locode and s.event.locode not in stops})
         found += [TrackingException("route_deviation", f"actual event at {code}, not on the booked route",
-                                    code) for code in sorted(off_route)]
-    if last is not None and not delivered:
-        if last.locode and network is not None and last.code not in ("DEPA", "LOAD", "XFLD", "GTOT"):
-            p90 = timedelta(hours=sum(d.p90_hours for d in network.dwells_at(last.locode)))
-            if p90 > timedelta() and now - last.event_time > p90:
-                found.append(TrackingException("dwell_over_p90", f"at {last.locode} for "
-                                               f"{(now - last.event_time).total_seconds() / 3600:.0f} h, "
-                                               f"over the p90 dwell of {p90.total_seconds() / 3600:.0f} h",
-                                               last.locode))
-        if now - last.event_time > SILENCE:
-            found.append(TrackingException("silence", f"no actual event since {last.event_time.isoformat()}",
-                                           last.locode))
+                                    code, level, f"deviation:{code}") for code in off_route]
+    if last is None or delivered:
+        return found
+    if last.locode and network is not None and MOVEMENT.get(last.code) is not Movement.DEPARTED \
+            and last.locode in network.places:
+        kinds = {d.kind for d in network.dwells_at(last.locode)}
+        kinds |= {DwellKind.PORT_HANDLING} if last.locode in corridor_rules().ports else set()
+        p90 = timedelta(hours=max((dwell(network, last.locode, kind, month=now.month).p90_hours
+                                   for kind in kinds), default=0.0))
+        stay = now - last.event_time
+        if p90 > timedelta() and stay > p90:
+            found.append(TrackingException(
+                "dwell_over_p90", f"at {last.locode} for {_hours(stay)}, over the p90 dwell of {_hours(p90)}",
+                last.locode, level, f"dwell:{last.event_id}"))
+    if eta is not None and eta.no_news_since is not None:
+        found.append(TrackingException(
+            "no_news", f"no report since {utc_text(last.event_time)} at {last.locode or '?'}; "
+            "taken not to have moved, ETA follows the clock", last.locode, level, f"no_news:{last.event_id}"))
     return found

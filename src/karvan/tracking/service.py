@@ -69,11 +69,14 @@ def state_json(state: ContainerState) -> dict[str, Any]:
             "locode": last.locode, "facility": last.facility},
         "eta": None if state.eta is None else {
             "p50": state.eta.p50.isoformat(), "p90": state.eta.p90.isoformat(),
-            "destination": state.eta.destination, "basis": state.eta.basis},
+            "destination": state.eta.destination, "basis": state.eta.basis,
+            "booked": state.eta.booked.isoformat() if state.eta.booked else None,
+            "replan": state.eta.replan.message if state.eta.replan else None},
         "progress": None if state.progress is None else {
             "current_leg": state.progress.leg_index, "legs": state.progress.legs_total,
             "places_reached": state.progress.places_done, "places": state.progress.places_total},
-        "exceptions": [{"kind": e.kind, "message": e.message, "locode": e.locode} for e in state.exceptions],
+        "exceptions": [{"kind": e.kind, "message": e.message, "locode": e.locode,
+                        "severity": e.severity.value, "cause": e.cause} for e in state.exceptions],
         "events": [{"event_id": s.event.event_id, "type": s.event.code,
                     "event_type": s.event.event_type.value,
                     "classifier": s.event.classifier.value, "time": s.event.event_time.isoformat(),

@@ -19,7 +19,7 @@ from karvan.tracking.model import Classifier, ContainerEvent
 from karvan.tracking.plan import Plan
 from karvan.tracking.repository import StoredEvent, current_versions, last_actual
 
-STATUS_BY_CODE = {
+STATUS_BY_CODE = {  # the customer-facing word; what a code means for position is codes.MOVEMENT
     "RECE": "booked", "CONF": "booked", "PICK": "picked_up", "GTIN": "gated_in", "STUF": "stuffed",
     "LOAD": "loaded", "DEPA": "in_transit", "ARRI": "arrived", "DISC": "discharged", "GTOT": "gated_out",
     "STRP": "stripped", "DROP": "delivered", "INSP": "inspected", "HOLD": "on_hold", "RELS": "released",
@@ -65,6 +65,7 @@ def derive(container: str, stored: Sequence[StoredEvent], *, plan: Plan | None =
     if last and plan and last.locode == plan.destination and last.code in ("ARRI", "DISC", "GTOT", "DROP"):
         status = "delivered" if last.code in ("GTOT", "DROP") else "arrived_at_destination"
     eta = None if status == "delivered" else estimate(current, plan=plan, network=network, now=now)
-    exceptions = detect(current, plan=plan, network=network, now=now, delivered=status == "delivered")
+    exceptions = detect(current, plan=plan, network=network, now=now, delivered=status == "delivered",
+                        eta=eta)
     return ContainerState(container, status, last, eta, current, _progress(plan, current), exceptions)
 

@@ -7,15 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from karvan.network.model import Schedule, Service
+from karvan.network.model import Service
 from karvan.network.network import Network
-
-
-def departures_per_week(schedule: Schedule) -> float:
-    if schedule.weekdays is not None:
-        return float(len(schedule.weekdays))
-    assert schedule.departures_per_week is not None
-    return schedule.departures_per_week
+from karvan.network.rules import departures_per_week
 
 
 def service_summary(service: Service) -> dict[str, Any]:
