@@ -17,7 +17,7 @@ import yaml
 
 from karvan.network import load_network
 from karvan.network.loader import bundled_network_dir
-from karvan.network.model import DwellKind, Mode, PlaceKind, is_estimate
+from karvan.network.model import DwellKind, Mode, PlaceKind, ServiceKind, is_estimate
 from karvan.network.network import Network
 from karvan.network.rules import dwell
 from karvan.network.search import search_places
@@ -206,3 +206,53 @@ def test_sea_links_file_is_what_the_script_writes(
         assert link.distance_km == pytest.approx(distance_km, abs=0.1)
         assert len(link.geometry) == len(geometry)
         assert link.source.startswith("searoute ")
+
+
+def test_wagon_ferries_count_their_wagons(network: Network) -> None:
+    """Caspian Ro-Pax and Black Sea train ferries load about 50-60 wagons, shared by tank wagons, container
+    flats and trucks (Sea-news.az 2021: 56 tank wagons or 50 trucks; Cuget Liber 2017: 50 wagons)."""
+    ferries = [s for s in network.services.values()
+               if s.kind in (ServiceKind.CASPIAN_FERRY, ServiceKind.RAIL_FERRY)]
+    assert ferries
+    for ferry in ferries:
+        assert ferry.capacity_wagons is not None and 45 <= ferry.capacity_wagons <= 60, ferry.id
+
+
+def test_deep_sea_loops_do_not_call_where_their_ships_cannot_berth(network: Network) -> None:
+    """Poti and Batumi take feeders and ferries, not 8,000 TEU ships: no deep-sea service calls there."""
+    for service in network.services.values():
+        if service.kind is ServiceKind.DEEP_SEA:
+            assert not {"GEPTI", "GEBUS"} & set(service.stops), service.id
+
+
+def test_marmaray_freight_runs_in_night_slots_without_dangerous_goods(network: Network) -> None:
+    """Freight crosses the Marmaray only between 00:00 and 05:00, about four trains each way, and not
+    with dangerous goods (railturkey.org 2019)."""
+    slots = [s for s in network.services.values() if {"TRIZT", "TRHAL"} == set(s.stops)]
+    assert len(slots) == 8  # four each way
+    for slot in slots:
+        assert slot.schedule.weekdays is not None and slot.schedule.departure_time.hour < 5
+        assert not slot.dangerous_goods
+
+
+@pytest.mark.parametrize(("origin", "destination", "banned"), [
+    ("CNKSS", "UZTAS", {"KZDOS", "KZ-ALTYN"}),  # China-Kyrgyzstan-Uzbekistan via Osh
+    ("UZTAS", "TMKRW", set()),  # Turkmenbashi by rail from Uzbekistan
+    ("KZAAU", "IRGBT", {"AZALA"}),  # the Kazakhstan-Turkmenistan-Iran line
+    ("KZDOS", "KZAAU", {"KZALA"}),  # Zhezkazgan-Beyneu instead of the Almaty loop
+    ("TRIZT", "HUBUD", {"TRIST"}),  # through the Marmaray and Kapikule
+    ("CNZGZ", "DEHAM", set()),
+])
+def test_forwarder_routes_are_covered_by_services(network: Network, origin: str, destination: str,
+                                                  banned: set[str]) -> None:
+    seen, frontier = {origin}, [origin]
+    while frontier:
+        here = frontier.pop()
+        for service in network.services_at.get(here, ()):
+            for later in service.stops[service.stops.index(here) + 1:]:
+                if later in banned:
+                    break
+                if later not in seen:
+                    seen.add(later)
+                    frontier.append(later)
+    assert destination in seen

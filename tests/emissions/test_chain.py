@@ -25,15 +25,15 @@ def test_emissions_scale_with_distance_and_payload(category: str, country: str, 
 
 
 def test_a_border_section_counts_half_in_each_country() -> None:
-    both = leg_emissions(TABLE, "rail_electric", ("KZ", "GE"), 100, 10)
-    kz = leg_emissions(TABLE, "rail_electric", ("KZ",), 100, 10)
-    ge = leg_emissions(TABLE, "rail_electric", ("GE",), 100, 10)
+    both = leg_emissions(TABLE, "rail_electric_2000t", ("KZ", "GE"), 100, 10)
+    kz = leg_emissions(TABLE, "rail_electric_2000t", ("KZ",), 100, 10)
+    ge = leg_emissions(TABLE, "rail_electric_2000t", ("GE",), 100, 10)
     assert both.wtw_kg == pytest.approx((kz.wtw_kg + ge.wtw_kg) / 2)
 
 
 def test_one_tonne_one_kilometre_is_the_intensity() -> None:
-    assert leg_emissions(TABLE, "road_truck", ("DE",), 1000, 1).wtw_kg == pytest.approx(
-        TABLE.intensity("road_truck", "DE").wtw_g_per_tkm)
+    assert leg_emissions(TABLE, "road_truck_40t", ("DE",), 1000, 1).wtw_kg == pytest.approx(
+        TABLE.intensity("road_truck_40t", "DE").wtw_g_per_tkm)
 
 
 def test_reefers_cost_more_to_handle_than_dry_boxes() -> None:

@@ -61,6 +61,17 @@ def test_service_run_times_match_its_stops() -> None:
     assert ok.p90_hours == ok.run_hours
 
 
+def test_only_ferries_count_wagons() -> None:
+    train = {"id": "s", "name": "s", "operator": "GR", "kind": "block_train", "mode": "rail",
+             "stops": ["GEPTI", "GETBS"], "run_hours": [10], "schedule": {"weekdays": [1]},
+             "capacity_teu": 80, "capacity_wagons": 40, "tariff_usd": {"40GP": 900},
+             "source": "estimate: basis"}
+    with pytest.raises(ValidationError, match="ferries"):
+        Service.model_validate(train)
+    ferry = Service.model_validate(dict(train, kind="rail_ferry", mode="ferry"))
+    assert ferry.capacity_wagons == 40
+
+
 def test_dwell_p90_is_not_below_p50() -> None:
     with pytest.raises(ValidationError, match="p90_hours"):
         Dwell.model_validate({"place": "GEPTI", "kind": "border", "p50_hours": 10, "p90_hours": 5,

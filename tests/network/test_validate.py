@@ -107,6 +107,8 @@ BREAKS: list[tuple[str, Callable[[Doc], None], str, str, str]] = [
      "service-link", "service ferry", "stops[0:2]"),
     ("rail service across a gauge change", _service_across_gauges, "service-gauge", "service train-cn",
      "stops"),
+    ("ferry TEU beyond its wagons", _set("services", "ferry", capacity_wagons=10, capacity_teu=80),
+     "ferry-wagons", "service ferry", "capacity_teu"),
     ("run time in days, not hours", _set("services", "ferry", run_hours=[1]),
      "service-speed", "service ferry", "run_hours[0]"),
     ("ferry link to an inland place", _set("places", "AZALA", kinds=["rail_terminal"]), "link-port",

@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 from sim_corridor import corridor, scenario
 
 from karvan.errors import InputError
+from karvan.network.model import ServiceKind
 from karvan.network.network import Network
-from karvan.simulation.data import CrossingCapacity, PortFacts, SimulationData
-from karvan.simulation.engine import CorridorModel
+from karvan.simulation.data import CrossingCapacity, FerryCargo, PortFacts, SimulationData
+from karvan.simulation.engine import NON_CONTAINER, CorridorModel
 
 
 def _run(network: Network, data: SimulationData | None = None, seed: int = 7,
@@ -118,3 +119,35 @@ def test_unknown_places_are_refused_naming_the_field(network: Network) -> None:
     with pytest.raises(InputError) as info:
         _run(network, demand=[{"origin": "CNXIA", "destination": "DEDUI", "containers_per_week": 1}])
     assert info.value.field == "demand.0.destination"
+
+
+def _ferry_with_wagons(network: Network, wagons: int) -> Network:
+    services = [s.model_copy(update={"capacity_wagons": wagons}) if s.id == "FERRY" else s
+                for s in network.services.values()]
+    return Network.from_records(network.places.values(), network.links.values(), services, network.dwells,
+                                network.operators.values())
+
+
+def test_tank_wagons_on_the_ferry_leave_less_room_for_containers() -> None:
+    """Each sailing gives wagon places to non-container cargo first; containers queue for the rest, and
+    the tank wagons' tonnes are counted on the crossing."""
+    network = _ferry_with_wagons(corridor(ferry_capacity=200), wagons=50)
+    demand = [{"origin": "CNXIA", "destination": "GETBS", "containers_per_week": 60}]
+    cargo = FerryCargo(service_kinds=(ServiceKind.CASPIAN_FERRY,), wagons_per_sailing=40, tonnes_per_wagon=60,
+                       teu_per_wagon=2, source="estimate: test")
+    shared = _run(network, SimulationData(ferry_cargo=(cargo,)), demand=demand)
+    alone = _run(network, demand=demand)
+    assert _delay(shared, "service:FERRY") > _delay(alone, "service:FERRY")
+    other = [r for r in shared["throughput_monthly"] if r["corridor"] == NON_CONTAINER]
+    assert other and all(r["teu"] == 0 and r["segment"] == "KZAAU-AZALA" for r in other)
+    sailings = next(r["count"] for r in shared["resources"] if r["id"] == "service:FERRY")
+    assert sum(r["tonnes"] for r in other) == pytest.approx(sailings * 40 * 60, rel=0.25)
+    assert not [r for r in alone["throughput_monthly"] if r["corridor"] == NON_CONTAINER]
+
+
+def test_empty_containers_take_room_but_carry_no_cargo(network: Network) -> None:
+    result = _run(network, demand=[
+        {"origin": "CNXIA", "destination": "GETBS", "containers_per_week": 30, "empty": True}])
+    delivered = result["delivered_monthly"]
+    assert sum(r["teu"] for r in delivered) > 0
+    assert sum(r["tonnes"] for r in delivered) == 0

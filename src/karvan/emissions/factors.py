@@ -44,13 +44,19 @@ class FactorTable:
     hub_ttw_share: float
     default_payload_t_per_teu: float
     tare_kg: dict[ContainerType, float]
+    families: dict[str, dict[Traction, str]]
 
     def category_for(self, mode: Mode, traction: Traction | None, named: str | None) -> str:
-        """The category of a leg: the one a service names, else the default for its mode and traction."""
+        """The category of a leg section: the one a service names (a family names one per traction, so a
+        train under wires in one country and behind diesel in the next gets both right), else the
+        default for its mode and traction."""
         if named is not None:
-            if named not in self.categories and named not in self.electric_wh_per_tkm:
+            if named in self.families and traction is not None:
+                return self.families[named][traction]
+            if named not in self.known_categories:
+                known = sorted(self.known_categories | set(self.families))
                 raise InputError(f"unknown emission category {named!r}", field="emission_category",
-                                 fix="use one of " + ", ".join(sorted(self.known_categories)))
+                                 fix="use one of " + ", ".join(known))
             return named
         key = f"rail_{traction.value}" if mode is Mode.RAIL and traction is not None else mode.value
         return self.defaults[key]
@@ -73,21 +79,36 @@ class FactorTable:
         return max(gross_kg - self.tare_kg[container], 0.0) / 1000.0
 
 
-def _leg_category(name: str, raw: dict[str, Any], wtt_ratio: dict[str, float]) -> Intensity:
-    if "wtw_g_per_tkm" in raw:
-        return Intensity(float(raw["wtw_g_per_tkm"]), float(raw["ttw_g_per_tkm"]))
+def _leg_category(name: str, raw: dict[str, Any], wtt_ratio: dict[str, float], payload_t_per_teu: float
+                  ) -> Intensity:
+    """g/t-km of one category. Figures published per TEU-km (container ship trade lanes) are divided by
+    the payload convention; `distance_factor` carries an adjustment the publisher leaves to the user
+    (GLEC's +15 % on non-container sea values); a fuel derives WTW from TTW or TTW from WTW."""
+    unit = "tkm"
+    if "wtw_g_per_teu_km" in raw or "ttw_g_per_teu_km" in raw:
+        unit, per = "teu_km", payload_t_per_teu
+    else:
+        per = 1.0
+    scale = float(raw.get("distance_factor", 1.0)) / per
+    wtw, ttw = raw.get(f"wtw_g_per_{unit}"), raw.get(f"ttw_g_per_{unit}")
+    if wtw is not None and ttw is not None:
+        return Intensity(float(wtw) * scale, float(ttw) * scale)
     fuel = raw.get("fuel")
-    if fuel not in wtt_ratio:
-        raise InputError(f"category {name} gives TTW only but no known fuel", record=name, field="fuel",
-                         fix="add wtw_g_per_tkm or a fuel listed under fuel_wtt_per_ttw")
-    ttw = float(raw["ttw_g_per_tkm"])
-    return Intensity(ttw * (1.0 + wtt_ratio[fuel]), ttw)
+    if fuel not in wtt_ratio or (wtw is None and ttw is None):
+        raise InputError(f"category {name} gives only one of WTW and TTW and no known fuel", record=name,
+                         field="fuel", fix="give both wtw and ttw, or one and a fuel under fuel_wtt_per_ttw")
+    ratio = 1.0 + wtt_ratio[fuel]
+    if wtw is not None:
+        return Intensity(float(wtw) * scale, float(wtw) * scale / ratio)
+    ttw_g = float(raw[f"ttw_g_per_{unit}"]) * scale
+    return Intensity(ttw_g * ratio, ttw_g)
 
 
 def parse_table(document: dict[str, Any]) -> FactorTable:
     """Validate a factor document (the YAML layout of the bundled table)."""
     try:
         wtt_ratio = {k: float(v["value"]) for k, v in document["fuel_wtt_per_ttw"].items()}
+        payload = float(document["cargo"]["default_payload_t_per_teu"])
         categories: dict[str, Intensity] = {}
         electric: dict[str, float] = {}
         for name, raw in document["categories"].items():
@@ -97,7 +118,15 @@ def parse_table(document: dict[str, Any]) -> FactorTable:
             if "energy_wh_per_tkm" in raw:
                 electric[name] = float(raw["energy_wh_per_tkm"])
             else:
-                categories[name] = _leg_category(name, raw, wtt_ratio)
+                categories[name] = _leg_category(name, raw, wtt_ratio, payload)
+        families = {name: {Traction(t): str(c) for t, c in raw.items() if t != "source"}
+                    for name, raw in (document.get("families") or {}).items()}
+        for name, members in families.items():
+            unknown = set(members.values()) - set(categories) - set(electric)
+            if unknown or set(members) != set(Traction):
+                raise InputError(f"family {name} must name a known category for each traction",
+                                 record=name, field="families",
+                                 fix="give electric and diesel, each a key under categories")
         grid = document["grid_g_per_kwh"]
         hub = document["hubs"]["container_terminal"]
         cargo = document["cargo"]
@@ -110,8 +139,9 @@ def parse_table(document: dict[str, Any]) -> FactorTable:
             hub_wtw_kg=float(hub["wtw_kg_per_container"]),
             hub_reefer_wtw_kg=float(hub["wtw_kg_per_reefer"]),
             hub_ttw_share=float(hub["ttw_share"]),
-            default_payload_t_per_teu=float(cargo["default_payload_t_per_teu"]),
+            default_payload_t_per_teu=payload,
             tare_kg={ContainerType(k): float(v) for k, v in cargo["tare_kg"].items()},
+            families=families,
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, InputError):

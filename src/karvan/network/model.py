@@ -223,6 +223,9 @@ class Service(_Record):
         default=None, description="p90 run time between consecutive stops; defaults to run_hours")
     schedule: Schedule
     capacity_teu: int = Field(gt=0, description="per departure")
+    capacity_wagons: int | None = Field(
+        default=None, gt=0, description="rail wagons per departure of a ferry that carries wagons; container "
+        "wagons share them with tank wagons and trucks")
     reefer_plugs: int = Field(default=0, ge=0)
     dangerous_goods: bool = False
     max_gross_kg_per_teu: float = Field(default=24_000, gt=0)
@@ -246,6 +249,8 @@ class Service(_Record):
             raise ValueError("run_hours must be positive")
         if not self.tariff_usd:
             raise ValueError("tariff_usd needs at least one container type")
+        if self.capacity_wagons is not None and self.mode is not Mode.FERRY:
+            raise ValueError("capacity_wagons applies to ferries (mode ferry) only")
         return self
 
     @property

@@ -27,7 +27,16 @@ from rapidfuzz import fuzz
 
 from karvan.errors import NetworkValidationError
 from karvan.network import unlocode
-from karvan.network.model import LOCAL_CODE_RE, UNLOCODE_RE, DwellKind, Gauge, Link, Mode, Place, PlaceKind
+from karvan.network.model import (
+    LOCAL_CODE_RE,
+    UNLOCODE_RE,
+    DwellKind,
+    Gauge,
+    Link,
+    Mode,
+    Place,
+    PlaceKind,
+)
 from karvan.network.network import Network
 from karvan.network.search import normalize
 
@@ -55,6 +64,9 @@ MAX_SPEED_KMH = {Mode.RAIL: 120.0, Mode.FERRY: 45.0, Mode.SEA: 50.0, Mode.ROAD: 
 typed as hours or a stop left out. Basis: container trains run at 120 km/h at most; 45 km/h (24 kn)
 and 50 km/h (27 kn) are above the service speeds of ro-ro ferries and container ships; trucks in the
 EU are limited to 90 km/h (Directive 92/6/EEC)."""
+MAX_TEU_PER_WAGON = 4
+"""A flat wagon carries at most two 40' boxes (an 80 ft platform), so a ferry's TEU capacity cannot exceed
+four TEU per wagon place."""
 MIN_ESTIMATE_BASIS = 8
 """An estimate must give a basis of at least this many characters after the word "estimate"."""
 _NO_SOURCE = re.compile(r"^(tbd|todo|n/?a|none|unknown|\?+|-+|source|see above)$", re.IGNORECASE)
@@ -294,6 +306,18 @@ def check_service_speeds(network: Network) -> Iterator[Problem]:
                               "give run_hours in hours, or check the stops and the link distance")
 
 
+def check_ferry_wagons(network: Network) -> Iterator[Problem]:
+    """Caspian and Black Sea ferries carry wagons (tank wagons and container flats) and trucks on one deck:
+    where a ferry gives its capacity in wagons too, its TEU must fit on them."""
+    for service in network.services.values():
+        wagons = service.capacity_wagons
+        if wagons is not None and service.capacity_teu > wagons * MAX_TEU_PER_WAGON:
+            yield Problem("ferry-wagons", f"service {service.id}", "capacity_teu",
+                          f"{service.capacity_teu} TEU do not fit on {wagons} wagons "
+                          f"(at most {MAX_TEU_PER_WAGON} TEU a wagon)",
+                          "lower capacity_teu or correct capacity_wagons")
+
+
 def check_dwells(network: Network) -> Iterator[Problem]:
     for dwell in network.dwells:
         record = f"dwell {dwell.place}/{dwell.kind.value}"
@@ -376,7 +400,7 @@ def check_connected(network: Network) -> Iterator[Problem]:
 
 RULES: tuple[Callable[[Network], Iterable[Problem]], ...] = (
     check_codes, check_coordinates, check_link_ends, check_link_lengths, check_link_geometry,
-    check_gauge_breaks, check_services, check_service_speeds, check_dwells, check_sources,
+    check_gauge_breaks, check_services, check_service_speeds, check_ferry_wagons, check_dwells, check_sources,
     check_connected,
 )
 

@@ -62,11 +62,28 @@ class StormSeason(_Fact):
     source: Source
 
 
+class FerryCargo(_Fact):
+    """Non-container cargo that shares the deck of wagon-carrying ferries (tank wagons, bulk wagons,
+    trucks): each sailing takes a Poisson number of wagon places with this mean, and containers get
+    the wagon places left, `teu_per_wagon` each (never more than the service's TEU capacity)."""
+
+    service_kinds: tuple[ServiceKind, ...] = ()
+    services: tuple[str, ...] = ()
+    wagons_per_sailing: float = Field(ge=0)
+    tonnes_per_wagon: float = Field(gt=0)
+    teu_per_wagon: float = Field(gt=0, le=4)
+    source: Source
+
+    def applies(self, service_id: str, kind: ServiceKind) -> bool:
+        return service_id in self.services or kind in self.service_kinds
+
+
 class SimulationData(_Fact):
     lines: tuple[LineCapacity, ...] = ()
     crossings: tuple[CrossingCapacity, ...] = ()
     ports: tuple[PortFacts, ...] = ()
     storms: tuple[StormSeason, ...] = ()
+    ferry_cargo: tuple[FerryCargo, ...] = ()
 
     def unknown_references(self, network: Network) -> list[str]:
         """Links, places and services named here that `network` lacks.
@@ -78,6 +95,8 @@ class SimulationData(_Fact):
         missing += [f"crossings: place {c.place}" for c in self.crossings if c.place not in network.places]
         missing += [f"ports: place {p.place}" for p in self.ports if p.place not in network.places]
         missing += [f"storms: service {s}" for storm in self.storms for s in storm.services
+                    if s not in network.services]
+        missing += [f"ferry_cargo: service {s}" for cargo in self.ferry_cargo for s in cargo.services
                     if s not in network.services]
         return missing
 

@@ -6,7 +6,9 @@ time (unless a storm cancels a sailing or the place is closed), loads waiting co
 come first served up to its TEU capacity (splitting a consignment when only part fits), runs each leg
 with a lognormal run time, and at each later stop unloads and loads (a through service's border stops
 are inside its run times, as in the planner). Only services that some route rides are simulated
-(the track other trains use is in the data file's `background_trains_per_day`). Capacity that the
+(the track other trains use is in the data file's `background_trains_per_day`), and the ferries that
+carry non-container cargo (`ferry_cargo`): each sailing gives some of its wagon places to tank and
+bulk wagons and trucks, and containers get the rest. Capacity that the
 network records do not carry comes from the simulation data file:
 
 - rail links: at most `trains_per_day` trains enter a link per day (a headway of 24 h / free trains);
@@ -35,7 +37,7 @@ from karvan.errors import InputError
 from karvan.network.model import DwellKind, Mode, Service
 from karvan.network.network import Network
 from karvan.network.rules import WATER
-from karvan.simulation.data import SimulationData, StormSeason
+from karvan.simulation.data import FerryCargo, SimulationData, StormSeason
 from karvan.simulation.recorder import Level, Recorder, ResourceStat
 from karvan.simulation.routing import DwellTime, Ride, Route, route_via, section_gauge
 from karvan.simulation.sampling import poisson, sample_hours
@@ -43,6 +45,8 @@ from karvan.simulation.scenario import Demand, Scenario
 from karvan.simulation.timetable import apply_capacity_changes, departure_hours
 
 Proc = Generator[simpy.Event, Any, None]
+NON_CONTAINER = "non-container cargo"
+"""Corridor label of the tank wagons, bulk wagons and trucks that share the ferries (tonnes, no TEU)."""
 Listener = Callable[[float, dict[str, Any]], None]
 """Receives (simulated hours, event fields) for the live feed; see `karvan.simulation.feed`."""
 
@@ -57,7 +61,7 @@ class Consignment:
         self.od = demand.od
         self.corridor = demand.label
         self.teu_per_container = demand.teu_per_container
-        self.tonnes_per_container = demand.tonnes_per_container
+        self.tonnes_per_container = demand.cargo_tonnes_per_container
         self.containers = containers
         self.created_h = created_h
         self.enqueued_h = 0.0
@@ -105,6 +109,7 @@ class CorridorModel:
                              if place.facilities.gauge_change is not None}
         self._build_closures()
         self._build_storms(data.storms)
+        self.ferry_cargo = self._build_ferry_cargo(data.ferry_cargo)
         self._build_gauge_change()
         self._build_lines(data)
         self._build_crossings(data)
@@ -155,6 +160,24 @@ class CorridorModel:
         storms += [(frozenset(d.service_kinds), frozenset(d.services), frozenset(d.months),
                     d.cancel_probability) for d in self.scenario.disruptions if d.kind == "storm"]
         self.storms = storms
+
+    def _build_ferry_cargo(self, cargoes: Iterable[FerryCargo]) -> dict[str, FerryCargo]:
+        """The non-container cargo sharing each wagon-carrying ferry (the first entry that applies)."""
+        shared: dict[str, FerryCargo] = {}
+        for service in self.network.services.values():
+            match = next((c for c in cargoes if c.applies(service.id, service.kind)), None)
+            if service.capacity_wagons and match is not None:
+                shared[service.id] = match
+        return shared
+
+    def _deck(self, service: Service) -> tuple[float, float]:
+        """TEU left for containers on one sailing, and the non-container tonnes it carries."""
+        cargo = self.ferry_cargo.get(service.id)
+        if cargo is None or service.capacity_wagons is None:
+            return float(service.capacity_teu), 0.0
+        wagons = min(poisson(self.rng, cargo.wagons_per_sailing), service.capacity_wagons)
+        room = min(float(service.capacity_teu), (service.capacity_wagons - wagons) * cargo.teu_per_wagon)
+        return room, wagons * cargo.tonnes_per_wagon
 
     def _stat(self, key: str, kind: str, name: str, place: str | None, available: float) -> ResourceStat:
         stat = self.rec.resource(key, kind, name, place)
@@ -409,7 +432,8 @@ class CorridorModel:
         onboard: list[Consignment] = []
         stat = self.rec.resource(f"service:{service.id}", "service", service.name, None)
         departure = f"{service.id}-{self.scenario.start + timedelta(hours=self.env.now):%Y%m%dT%H%M}"
-        peak_teu = self._load(service, 0, onboard, 0.0, departure)
+        room_teu, other_tonnes = self._deck(service)
+        peak_teu = self._load(service, 0, onboard, 0.0, departure, room_teu)
         load_teu = peak_teu
         for i in range(1, len(stops)):
             a, b = stops[i - 1], stops[i]
@@ -422,6 +446,8 @@ class CorridorModel:
             if self.listener:
                 self._emit_vehicle(onboard, "ARRI", b, service, departure)
             self._carried(f"{a}-{b}", onboard)
+            if other_tonnes:
+                self.rec.ride_done(self.env.now, NON_CONTAINER, f"{a}-{b}", 0.0, other_tonnes)
             yield from self._wait_open(b, load_teu)
             if service.mode is Mode.RAIL and b in self.crossings:
                 yield from self._token(self.crossings[b], load_teu)
@@ -431,11 +457,11 @@ class CorridorModel:
                 yield from self._through_gauge_change(b, load_teu)
             load_teu -= self._unload(service, i, onboard, departure)
             if i < len(stops) - 1:
-                load_teu = self._load(service, i, onboard, load_teu, departure)
+                load_teu = self._load(service, i, onboard, load_teu, departure, room_teu)
                 peak_teu = max(peak_teu, load_teu)
         if self.rec.counting(self.env.now):
             stat.used += peak_teu
-            stat.available += service.capacity_teu
+            stat.available += room_teu
             stat.count += 1
 
     def _mark_missed(self, service_id: str, stop: int) -> None:
@@ -443,13 +469,14 @@ class CorridorModel:
             self.missed.setdefault((service_id, stop), []).append(self.env.now)
 
     def _load(self, service: Service, stop: int, onboard: list[Consignment], load_teu: float,
-              departure: str) -> float:
-        """Board waiting consignments first come first served; the new load in TEU."""
+              departure: str, capacity_teu: float) -> float:
+        """Board waiting consignments first come first served up to `capacity_teu` (the service's, less
+        what other cargo takes on a ferry); the new load in TEU."""
         queue = self.queues.get((service.id, stop))
         place = service.stops[stop]
         now = self.env.now
         while queue:
-            room_teu = service.capacity_teu - load_teu
+            room_teu = capacity_teu - load_teu
             c = queue[0]
             if c.teu > room_teu:
                 fits = float(int(room_teu / c.teu_per_container + 1e-9))
@@ -512,6 +539,7 @@ class CorridorModel:
 
     def run(self) -> dict[str, Any]:
         used = {step.service for route in self.routes for step in route if isinstance(step, Ride)}
+        used |= set(self.ferry_cargo)  # ferries sail with their tank wagons and trucks, boxes or not
         for service in self.network.services.values():
             if service.id in used:
                 self.env.process(self._timetable(service))

@@ -34,6 +34,7 @@ class Demand(_Spec):
         default=14.0, gt=0, le=32,
         description="gross cargo mass; default estimate: typical FEU payload on China-Europe rail")
     growth_pct_per_year: float = Field(default=0.0, gt=-100, le=1000)
+    empty: bool = Field(default=False, description="empty containers repositioned: TEU but no cargo tonnes")
     corridor: str | None = Field(default=None, description="label for reports; default origin-destination")
     via: tuple[str, ...] = Field(default=(), description="places the route must pass, in order")
     modes: tuple[Mode, ...] = Field(default=(Mode.RAIL, Mode.FERRY, Mode.SEA), min_length=1,
@@ -48,6 +49,10 @@ class Demand(_Spec):
     @property
     def label(self) -> str:
         return self.corridor or f"{self.origin}-{self.destination}"
+
+    @property
+    def cargo_tonnes_per_container(self) -> float:
+        return 0.0 if self.empty else self.tonnes_per_container
 
     @property
     def od(self) -> str:
