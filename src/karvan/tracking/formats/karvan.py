@@ -65,4 +65,7 @@ def to_events(raw: dict[str, Any], source: str = "karvan") -> list[ContainerEven
         identifiers=(),
         details=dict(details) if details else {},
         source_format=source,
+        latitude=None,
+        longitude=None,
+        original=None,
     )]
