@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, or_, select
+from sqlalchemy import Connection, Select, bindparam, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -155,7 +155,7 @@ def store_events(conn: Connection | Session, events: Iterable[ContainerEvent], *
         result.accepted.append(StoredEvent(seq, stored_event, received_at, org_id))
     named = [{"identifier": i, "event_seq": s.seq} for s in result.accepted for i in s.event.identifiers]
     if named:
-        connection.execute(IDENTIFIERS.insert(), named)
+        connection.execute(insert(EventIdentifierRow), named)
     return result
 
 

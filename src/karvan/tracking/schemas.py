@@ -75,8 +75,8 @@ def load(name: str) -> dict[str, Any]:
         components = _openapi(document)["components"]
         if component:
             return {"$schema": DRAFT4, "$ref": f"#/components/schemas/{component}", "components": components}
-        return {"$schema": DRAFT4, "components": components,
-                "anyOf": [{"$ref": f"#/components/schemas/{c.split('#')[1]}"} for c in DCSA_22_EVENTS.values()]}
+        listed = [{"$ref": f"#/components/schemas/{c.split('#')[1]}"} for c in DCSA_22_EVENTS.values()]
+        return {"$schema": DRAFT4, "components": components, "anyOf": listed}
     file = f"{name}.json" if name.startswith("epcis") else f"{name}.schema.json"
     schema: dict[str, Any] = json.loads(_data(file).read_text(encoding="utf-8"))
     return schema

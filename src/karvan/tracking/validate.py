@@ -24,7 +24,8 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 _ALLOWED: dict[EventType, frozenset[str]] = {
-    **CODES_BY_TYPE, EventType.EQUIPMENT: CODES_BY_TYPE[EventType.EQUIPMENT] | frozenset(EXTENSIONS) | {OTHER}}
+    **CODES_BY_TYPE,
+    EventType.EQUIPMENT: CODES_BY_TYPE[EventType.EQUIPMENT] | frozenset(EXTENSIONS) | {OTHER}}
 """Codes each event type may carry: its DCSA codes; equipment events also Karvan's extensions and OTHER
 (an EPCIS business step that is not a container move)."""
 _NEEDS_CONTAINER = frozenset({EventType.EQUIPMENT, EventType.IOT, EventType.REEFER})

@@ -31,7 +31,7 @@ class Format(StrEnum):
 _MAPPERS: dict[Format, Callable[[dict[str, Any], str], list[ContainerEvent]]] = {
     Format.KARVAN: karvan.to_events, Format.CSV: karvan.to_events, Format.DCSA: dcsa.to_events}
 _SCHEMAS: dict[Format, Callable[[Any], str]] = {
-    Format.KARVAN: lambda _raw: karvan.SCHEMA, Format.CSV: lambda _raw: karvan.SCHEMA, Format.DCSA: dcsa.schema}
+    Format.KARVAN: karvan.schema, Format.CSV: karvan.schema, Format.DCSA: dcsa.schema}
 _DCSA_KEYS = frozenset({"eventClassification", "eventClassifierCode", "eventDateTime", "eventType",
                         "eventLocation", "equipmentDetails", "shipmentDetails", "transportDetails",
                         "eventRouting", "isRetracted", "eventUpdatedDateTime"})
@@ -118,7 +118,8 @@ def parse(document: Document) -> Parsed:
         if any(e.index < 0 for e in result.errors):
             return result
         known = epcis.document_prefixes(document.whole)
-        mapper = functools.partial(epcis.to_events, known=known)
+        mapper: Callable[[dict[str, Any], str], list[ContainerEvent]] = functools.partial(
+            epcis.to_events, known=known)
     else:
         mapper = _MAPPERS[document.format]
     schema_of = _SCHEMAS.get(document.format)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from karvan.tracking.codes import EXTENSIONS
 from karvan.tracking.formats.common import FieldError, container_number, optional_time, time_field
-from karvan.tracking.model import Classifier, ContainerEvent, EventType, Routing
+from karvan.tracking.model import OTHER, Classifier, ContainerEvent, EventType, Routing
 
 CODE_FIELDS = {
     EventType.EQUIPMENT: "equipmentEventTypeCode",
@@ -40,18 +41,20 @@ def _classification(raw: dict[str, Any]) -> tuple[EventType, str, Classifier]:
     if type_text not in EventType.__members__:
         raise FieldError(f"{where}.eventTypeCode", f"{type_text!r} is not SHIPMENT, TRANSPORT, EQUIPMENT, "
                                                    "IOT or REEFER")
-    event_type = EventType(type_text)
+    event_type = EventType(str(type_text))
     code_field = CODE_FIELDS[event_type]
     for other_type, other_field in CODE_FIELDS.items():
         if other_type is not event_type and classification.get(other_field):
-            raise FieldError(f"{where}.{other_field}", f"a {event_type.value} event cannot carry {other_field}")
-    code = classification.get(code_field)
+            raise FieldError(f"{where}.{other_field}",
+                             f"a {event_type.value} event cannot carry {other_field}")
+    own = raw.get("karvan:eventCode")  # Karvan's own exports: an extension code or OTHER, kept alongside
+    code = own if own == OTHER or own in EXTENSIONS else classification.get(code_field)
     if not code:
         raise FieldError(f"{where}.{code_field}", f"a {event_type.value} event needs {code_field}")
     classifier = classification.get("eventClassifierCode")
     if classifier not in Classifier.__members__:
         raise FieldError(f"{where}.eventClassifierCode", f"{classifier!r} is not PLN, EST or ACT")
-    return event_type, str(code), Classifier(classifier)
+    return event_type, str(code), Classifier(str(classifier))
 
 
 def _coordinate(location: dict[str, Any]) -> tuple[float | None, float | None]:
@@ -71,9 +74,15 @@ def _coordinate(location: dict[str, Any]) -> tuple[float | None, float | None]:
     return values[0], values[1]
 
 
+def _documents(shipment: dict[str, Any]) -> list[dict[str, Any]]:
+    """The booking and transport document references, the main one first."""
+    listed = [_object(shipment, "documentReference"), *(shipment.get("additionalDocumentReferences") or [])]
+    return [d for d in listed if isinstance(d, dict) and d.get("reference")]
+
+
 def _references(shipment: dict[str, Any]) -> list[tuple[str, str]]:
-    documents = [_object(shipment, "documentReference"), *(shipment.get("additionalDocumentReferences") or [])]
-    refs = [(str(d.get("typeCode") or ""), str(d["reference"])) for d in documents if d.get("reference")]
+    documents = _documents(shipment)
+    refs = [(str(d.get("typeCode") or ""), str(d["reference"])) for d in documents]
     refs += [(str(r.get("typeCode") or ""), str(r["reference"])) for r in shipment.get("shipmentReferences")
              or [] if r.get("reference")]
     return refs
@@ -106,7 +115,8 @@ def _transport(raw: dict[str, Any]) -> tuple[str | None, str | None, str | None]
     rail = _object(call, "railTransport")
     mode = call.get("modeOfTransport")
     return (service.get("carrierServiceCode") or service.get("universalServiceReference"),
-            rail.get("departureID") or voyage.get("carrierVoyageNumber") or voyage.get("universalVoyageReference"),
+            rail.get("departureID") or voyage.get("carrierVoyageNumber")
+            or voyage.get("universalVoyageReference"),
             str(mode) if mode in _MODES else None)
 
 
@@ -125,10 +135,11 @@ def _details(raw: dict[str, Any]) -> dict[str, Any]:
 
 def _retraction(raw: dict[str, Any], source: str) -> ContainerEvent:
     """A retraction that says only which event it withdraws; `tracking.ingest` fills in the rest."""
+    updated = time_field(raw, "eventUpdatedDateTime")
     return ContainerEvent(
-        event_id=str(raw.get("eventID") or ""), event_type=EventType.EQUIPMENT, code="", classifier=Classifier.ACT,
-        event_time=time_field(raw, "eventUpdatedDateTime"), updated_at=time_field(raw, "eventUpdatedDateTime"),
-        retracted=True, details={"retractionOnly": True}, source_format=source, original=raw)
+        event_id=str(raw.get("eventID") or ""), event_type=EventType.EQUIPMENT, code="",
+        classifier=Classifier.ACT, event_time=updated, updated_at=updated, retracted=True,
+        details={"retractionOnly": True}, source_format=source, original=raw)
 
 
 def to_events(raw: dict[str, Any], source: str = "dcsa-3.0.0") -> list[ContainerEvent]:
@@ -137,9 +148,7 @@ def to_events(raw: dict[str, Any], source: str = "dcsa-3.0.0") -> list[Container
     event_type, code, classifier = _classification(raw)
     shipment_details = _object(raw, "shipmentDetails")
     refs = _references(shipment_details)
-    documents = len([d for d in [_object(shipment_details, "documentReference"),
-                                 *(shipment_details.get("additionalDocumentReferences") or [])]
-                     if d.get("reference")])
+    documents = len(_documents(shipment_details))
     location = _object(raw, "eventLocation")
     facility = _object(location, "facility").get("facilityCode")
     latitude, longitude = _coordinate(location)

@@ -146,7 +146,7 @@ def _transactions(raw: dict[str, Any], known: Mapping[str, str]) -> tuple[tuple[
     found = []
     for item in raw.get("bizTransactionList") or []:
         kind = cbv_term(str(item.get("type") or "bt"), "BTT", known).rsplit("/", 1)[-1]
-        found.append((kind.upper()[:3], str(item["bizTransaction"]).removeprefix(_CBV_BT)))
+        found.append((kind.upper(), str(item["bizTransaction"]).removeprefix(_CBV_BT)))
     return tuple(found)
 
 

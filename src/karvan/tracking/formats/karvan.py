@@ -13,6 +13,10 @@ _CLASSIFIERS = {c.value: c for c in Classifier}
 _NO_ROUTING = Routing()
 
 
+def schema(_raw: Any) -> str:
+    return SCHEMA
+
+
 def unwrap(document: Any) -> list[Any]:
     if isinstance(document, dict) and isinstance(document.get("events"), list):
         return list(document["events"])
