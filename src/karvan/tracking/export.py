@@ -112,10 +112,11 @@ def to_dcsa(stored: StoredEvent) -> dict[str, Any]:
     out: dict[str, Any] = {
         "eventID": event.event_id,
         "eventDateTime": _text(event.event_time),
-        "eventUpdatedDateTime": _text(event.updated_at) if event.updated_at else stored.received_at,
         "isRetracted": event.retracted,
         "eventClassification": classification,
     }
+    if event.updated_at:  # only a version the reporter gave: a re-import must be the same event
+        out["eventUpdatedDateTime"] = _text(event.updated_at)
     if location := _location(event):
         out["eventLocation"] = location
     if event.container:
