@@ -21,7 +21,8 @@ OLD_ROW = ("ev-old", "", "k" * 32, "EQUIPMENT", "LOAD", "ACT", "2026-11-03T06:00
 
 
 def test_an_old_database_is_upgraded_in_place(tmp_path: Path) -> None:
-    """SQLite, whose column changes need the batch copy (PostgreSQL runs 0004 in every `database_url` set-up)."""
+    """On SQLite, whose column changes need the batch copy; PostgreSQL runs 0004 in every `database_url`
+    set-up."""
     url = f"sqlite:///{tmp_path}/old.db"
     upgrade(url, "0003_tracking")
     old = Database(url)
