@@ -30,13 +30,13 @@ MAX_BATCH = 10_000
 class InvalidEventsError(InputError):
     """A batch was refused because of invalid events; `errors` lists every one."""
 
-    def __init__(self, errors: list[EventError]) -> None:
+    def __init__(self, errors: list[EventError], document: str = "") -> None:
         self.errors = errors
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        where = f"event {first.index}" if first.index >= 0 else "document"
         super().__init__(f"{first.message}{more}; nothing was stored",
-                         record=f"event {first.index}" if first.index >= 0 else "document",
-                         field=first.field or None)
+                         record=f"{document} {where}" if document else where, field=first.field or None)
 
 
 @dataclass
