@@ -8,25 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dcsa_events import dcsa30_event, official
 from fastapi import FastAPI
 
 from karvan.store.booking_models import ShipmentContainerRow, ShipmentRow
+from karvan.tracking import schemas
 
 FIXTURES = Path(__file__).parent.parent / "tracking" / "fixtures"
 CONTAINER = "CSQU3054383"
 
 
 def ktz_event(index: int = 0, **changes: Any) -> dict[str, Any]:
-    """A KTZ train arriving at Dostyk, reported in DCSA 3.0 shape."""
-    event: dict[str, Any] = {
-        "eventID": f"ktz-{index}", "eventCreatedDateTime": "2026-11-07T08:10:00+05:00",
-        "eventClassifierCode": "ACT", "eventDateTime": f"2026-11-07T08:{index % 60:02d}:00+05:00",
-        "eventType": "TRANSPORT",
-        "transportDetails": {"transportEventTypeCode": "ARRI", "transportCall": {
-            "carrierServiceCode": "KTZ-DOS-AAU", "UNLocationCode": "KZDOS", "modeOfTransport": "RAIL"}},
-        "references": [{"referenceType": "EQ", "referenceValue": CONTAINER}]}
-    event.update(changes)
-    return event
+    """A KTZ train arriving at Dostyk with the container, reported in DCSA 3.0.0 shape."""
+    return dcsa30_event(f"ktz-{index}", "TRANSPORT", "ARRI", f"2026-11-07T08:{index % 60:02d}:00+05:00",
+                        container=CONTAINER, locode="KZDOS", service="KTZ-DOS-AAU", **changes)
 
 
 def add_shipment(app: FastAPI, org_id: str, container: str = CONTAINER) -> str:
@@ -51,10 +46,11 @@ def test_operator_posts_dcsa_30_once_and_again_as_duplicates(tenant: Callable[..
     assert (again.json()["accepted"], again.json()["duplicates"]) == (0, 3)
 
 
-@pytest.mark.parametrize("name", ["dcsa-2.2.json", "epcis-2.0.jsonld", "events.csv"])
+@pytest.mark.parametrize("name", ["dcsa-2.2.json", "dcsa-3.0.json", "epcis-2.0.jsonld", "epcis-query.jsonld",
+                                  "epcis-event.jsonld", "events.csv"])
 def test_admin_posts_every_format(tenant: Callable[..., Any], name: str) -> None:
     admin = tenant("corridor_admin", scope="write")
-    content = (FIXTURES / name).read_text()
+    content = official(FIXTURES / name)
     headers = {"Content-Type": "text/csv" if name.endswith(".csv") else "application/json"}
     response = admin.client.post("/events", content=content, headers=headers)
     assert response.status_code == 200, response.text
@@ -77,8 +73,8 @@ def test_invalid_event_refuses_whole_batch_naming_event_and_field(tenant: Callab
 def test_operator_cannot_report_for_another_operator_and_nothing_is_half_stored(
         tenant: Callable[..., Any]) -> None:
     ktz = tenant("railway", operators=["KTZ"], scope="write")
-    foreign = ktz_event(1, transportDetails={"transportEventTypeCode": "ARRI", "transportCall": {
-        "carrierServiceCode": "GR-GAR-PTI", "UNLocationCode": "GEPTI"}})
+    foreign = ktz_event(1, eventLocation={"UNLocationCode": "GEPTI"}, transportDetails={"transportCall": {
+        "serviceCodeOrReference": {"carrierServiceCode": "GR-GAR-PTI"}}})
     response = ktz.client.post("/events", json={"events": [ktz_event(0), foreign]})
     assert response.status_code == 403
     assert "event 1" in response.json()["detail"]
@@ -90,12 +86,12 @@ def test_operator_cannot_report_for_another_operator_and_nothing_is_half_stored(
 def test_customer_reads_only_containers_on_its_shipments(api_app: FastAPI,
                                                         tenant: Callable[..., Any]) -> None:
     ktz = tenant("railway", operators=["KTZ"], scope="write")
-    other = dict(ktz_event(5), references=[{"referenceType": "EQ", "referenceValue": "MSKU1234565"}])
+    other = ktz_event(5, equipmentDetails={"equipmentReference": "MSKU1234565"})
     assert ktz.client.post("/events", json={"events": [ktz_event(0), other]}).status_code == 200
     owner, stranger = tenant("shipper", scope="read"), tenant("forwarder", scope="read")
     shipment_id = add_shipment(api_app, owner.org_id)
     mine = owner.client.get("/events").json()["events"]
-    assert [e["references"][0]["referenceValue"] for e in mine] == [CONTAINER]
+    assert [e["equipmentDetails"]["equipmentReference"] for e in mine] == [CONTAINER]
     assert stranger.client.get("/events").json()["events"] == []
     by_shipment = owner.client.get("/events", params={"shipment": shipment_id}).json()["events"]
     assert len(by_shipment) == 1
@@ -125,7 +121,7 @@ def test_get_events_pages_with_a_cursor_and_exports_epcis(tenant: Callable[..., 
 
 def test_exported_documents_import_again_as_the_same_events(tenant: Callable[..., Any]) -> None:
     admin = tenant("corridor_admin", scope="write")
-    admin.client.post("/events", content=(FIXTURES / "dcsa-3.0.json").read_text(),
+    admin.client.post("/events", content=official(FIXTURES / "dcsa-3.0.json"),
                       headers={"Content-Type": "application/json"})
     for fmt in ("dcsa", "epcis"):
         exported = admin.client.get("/events", params={"format": fmt}).json()
@@ -136,3 +132,33 @@ def test_exported_documents_import_again_as_the_same_events(tenant: Callable[...
         assert again.status_code == 200, again.text
         if fmt == "dcsa":
             assert again.json()["accepted"] == 0  # same content: duplicates
+        assert again.json()["rejected"] == 0
+
+
+def test_exports_validate_against_the_official_schemas(tenant: Callable[..., Any]) -> None:
+    admin = tenant("corridor_admin", scope="write")
+    for name in ("dcsa-2.2.json", "dcsa-3.0.json", "epcis-2.0.jsonld", "epcis-query.jsonld", "events.csv"):
+        headers = {"Content-Type": "text/csv" if name.endswith(".csv") else "application/json"}
+        posted = admin.client.post("/events", content=official(FIXTURES / name), headers=headers)
+        assert posted.status_code == 200
+    events = admin.client.get("/events", params={"limit": 1000}).json()["events"]
+    assert events and all(list(schemas.errors(schemas.DCSA_30_EVENT, e)) == [] for e in events)
+    epcis = admin.client.get("/events", params={"format": "epcis", "limit": 1000}).json()
+    assert list(schemas.errors(schemas.EPCIS_20, epcis)) == []
+
+
+def test_track_by_sscc_shows_the_container_it_travels_in_and_by_booking_reference(
+        tenant: Callable[..., Any]) -> None:
+    admin = tenant("corridor_admin", scope="write")
+    assert admin.client.post("/events", content=official(FIXTURES / "epcis-2.0.jsonld"),
+                             headers={"Content-Type": "application/json"}).status_code == 200
+    unit = admin.client.get("/track/048700120000004794").json()  # put into MSKU1234565 by an AggregationEvent
+    assert unit["kind"] == "unit" and unit["in_container"] == "MSKU1234565"
+    assert [c["container"] for c in unit["containers"]] == ["MSKU1234565"]
+    by_urn = admin.client.get("/track/urn:epc:id:sscc:4870012.0000000479").json()
+    assert by_urn["unit"] == unit["unit"]
+    booking = admin.client.get("/track/KRV-BKG-0001").json()  # the EPCIS bill of lading names it
+    assert booking["kind"] == "reference" and "CSQU3054383" in [c["container"] for c in booking["containers"]]
+    assert admin.client.get("/track/NO-SUCH-REF").status_code == 404
+    stranger = tenant("shipper", scope="read")
+    assert stranger.client.get("/track/048700120000004794").status_code == 404

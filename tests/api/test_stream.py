@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from dcsa_events import dcsa30_event
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -13,9 +14,8 @@ from karvan.store.booking_models import ShipmentContainerRow, ShipmentRow
 
 
 def _event(i: int, container: str) -> dict[str, Any]:
-    return {"eventID": f"s-{i}", "eventClassifierCode": "ACT", "eventType": "EQUIPMENT",
-            "eventDateTime": f"2026-11-07T09:{i:02d}:00+05:00", "location": {"UNLocationCode": "KZAAU"},
-            "equipmentDetails": {"equipmentEventTypeCode": "DISC", "equipmentReference": container}}
+    return dcsa30_event(f"s-{i}", "EQUIPMENT", "DISC", f"2026-11-07T09:{i:02d}:00+05:00", container=container,
+                        locode="KZAAU")
 
 
 def _shipment(app: FastAPI, org_id: str, container: str) -> str:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from dcsa_events import dcsa30_event
 from fastapi import FastAPI
 
 from karvan.store.booking_models import (
@@ -54,10 +55,8 @@ def _book(app: FastAPI, org_id: str, operator_org: str) -> None:
 
 def _move(code: str, locode: str, hours: float) -> dict[str, Any]:
     moment = (T0 + timedelta(hours=hours)).isoformat()
-    return {"eventID": f"{code}-{locode}", "eventClassifierCode": "ACT", "eventDateTime": moment,
-            "eventType": "TRANSPORT", "references": [{"referenceType": "EQ", "referenceValue": CONTAINER}],
-            "transportDetails": {"transportEventTypeCode": code, "transportCall": {
-                "carrierServiceCode": "KTZ-DOS-AAU", "UNLocationCode": locode}}}
+    return dcsa30_event(f"{code}-{locode}", "TRANSPORT", code, moment, container=CONTAINER, locode=locode,
+                        service="KTZ-DOS-AAU")
 
 
 class _Clock(datetime):

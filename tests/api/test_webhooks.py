@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from dcsa_events import dcsa30_event
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -76,10 +77,8 @@ def _wait_for(condition: Callable[[], bool], timeout_s: float = 15.0) -> bool:
 
 
 def _event(i: int) -> dict[str, Any]:
-    return {"eventID": f"wh-{i}", "eventClassifierCode": "ACT", "eventType": "EQUIPMENT",
-            "eventDateTime": f"2026-11-07T09:{i:02d}:00+05:00",
-            "equipmentDetails": {"equipmentEventTypeCode": "DISC", "equipmentReference": "CSQU3054383"},
-            "location": {"UNLocationCode": "KZAAU"}}
+    return dcsa30_event(f"wh-{i}", "EQUIPMENT", "DISC", f"2026-11-07T09:{i:02d}:00+05:00",
+                        container="CSQU3054383", locode="KZAAU")
 
 
 def test_deliveries_are_signed_retried_and_survive_a_restart(

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from karvan.tracking import validate
 from karvan.tracking.codes import EXTENSIONS
-from karvan.tracking.model import CODES_BY_TYPE, Classifier, ContainerEvent, EventType
+from karvan.tracking.model import CODES_BY_TYPE, OTHER, Classifier, ContainerEvent, EventType
 
 NOW = datetime(2026, 11, 3, 12, tzinfo=UTC)
 LOAD = ContainerEvent(event_id="ev-1", event_type=EventType.EQUIPMENT, code="LOAD", classifier=Classifier.ACT,
@@ -29,10 +29,20 @@ def test_each_broken_rule_is_named_by_its_field() -> None:
     assert fields(replace(LOAD, locode="KZQQQ")) == ["locode"]
     assert fields(replace(LOAD, code="DEPA")) == ["code"]
     assert fields(replace(LOAD, container=None)) == ["equipmentReference"]
-    nowhere = replace(LOAD, event_type=EventType.TRANSPORT, code="DEPA", locode=None)
-    assert fields(nowhere) == ["transportCall"]
-    shipment = replace(LOAD, event_type=EventType.SHIPMENT, code="RECE", classifier=Classifier.EST)
-    assert fields(shipment) == ["documentReferences", "eventClassifierCode"]
+    shipment = replace(LOAD, event_type=EventType.SHIPMENT, code="RECE", container=None)
+    assert fields(shipment) == ["documentReference"]
+    assert fields(replace(LOAD, code=OTHER, event_type=EventType.TRANSPORT)) == ["code"]
+    retraction = replace(LOAD, details={"retractionOnly": True})
+    assert fields(retraction) == ["eventID"]
+
+
+def test_events_without_a_container_pass_when_they_name_what_they_are_about() -> None:
+    """DCSA 3.0 allows events without equipment: a booking, a unit or a place says what they concern."""
+    bare = replace(LOAD, container=None)
+    assert fields(replace(bare, references=(("BKG", "KRV-BKG-0001"),), shipment="KRV-BKG-0001")) == []
+    assert fields(replace(bare, identifiers=("https://id.gs1.org/00/048700120000004510",))) == []
+    assert fields(replace(bare, event_type=EventType.TRANSPORT, code="DEPA", locode=None)) == []
+    assert fields(replace(bare, code=OTHER, identifiers=("urn:epc:id:giai:4870012.S1",))) == []
 
 
 def test_act_events_may_be_ahead_by_the_clock_skew_allowance_only() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+from dcsa_events import dcsa30_event
+
 from karvan.network.loader import load_network
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
@@ -15,10 +17,9 @@ from karvan.tracking.repository import StoredEvent
 
 
 def _document(container: str, minute: int) -> Document:
-    return from_json({"events": [{
-        "eventID": f"hub-{container}-{minute}", "eventClassifierCode": "ACT", "eventType": "EQUIPMENT",
-        "eventDateTime": f"2026-11-07T09:{minute:02d}:00+05:00", "location": {"UNLocationCode": "KZAAU"},
-        "equipmentDetails": {"equipmentEventTypeCode": "DISC", "equipmentReference": container}}]})
+    return from_json({"events": [dcsa30_event(f"hub-{container}-{minute}", "EQUIPMENT", "DISC",
+                                              f"2026-11-07T09:{minute:02d}:00+05:00", container=container,
+                                              locode="KZAAU")]})
 
 
 def test_listener_gets_events_stored_by_another_engine_and_only_those_it_accepts(database_url: str) -> None:

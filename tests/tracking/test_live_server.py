@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from dcsa_events import dcsa30_event
 
 from karvan.store.db import Database
 from karvan.store.models import OrgKind, Scope
@@ -83,11 +84,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> I
 
 
 def _batch(n: int, size: int) -> dict[str, Any]:
-    return {"events": [{
-        "eventID": f"b{n}-e{i}", "eventClassifierCode": "ACT", "eventType": "EQUIPMENT",
-        "eventDateTime": f"2026-11-{1 + n % 20:02d}T{i // 60 % 24:02d}:{i % 60:02d}:00+05:00",
-        "equipmentDetails": {"equipmentEventTypeCode": "GTIN", "equipmentReference": "CSQU3054383"},
-        "location": {"UNLocationCode": "KZAAU"}} for i in range(size)]}
+    day = f"2026-11-{1 + n % 20:02d}"
+    return {"events": [dcsa30_event(
+        f"b{n}-e{i}", "EQUIPMENT", "GTIN", f"{day}T{i // 60 % 24:02d}:{i % 60:02d}:00+05:00",
+        container="CSQU3054383", locode="KZAAU") for i in range(size)]}
 
 
 def _all_event_ids(server: LiveServer) -> list[str]:

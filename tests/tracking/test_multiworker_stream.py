@@ -31,6 +31,7 @@ from typing import Any
 
 import httpx
 import pytest
+from dcsa_events import dcsa30_event
 from sqlalchemy import text
 
 from karvan.store.db import Database
@@ -154,10 +155,8 @@ def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
 
 
 def _event(i: int) -> dict[str, Any]:
-    return {"eventID": f"mw-{i}", "eventClassifierCode": "ACT", "eventType": "EQUIPMENT",
-            "eventDateTime": f"2026-11-07T{i // 60:02d}:{i % 60:02d}:00+05:00",
-            "location": {"UNLocationCode": "KZAAU"},
-            "equipmentDetails": {"equipmentEventTypeCode": "GTIN", "equipmentReference": "CSQU3054383"}}
+    return dcsa30_event(f"mw-{i}", "EQUIPMENT", "GTIN", f"2026-11-07T{i // 60:02d}:{i % 60:02d}:00+05:00",
+                        container="CSQU3054383", locode="KZAAU")
 
 
 def _hub_listening(database_url: str) -> bool:

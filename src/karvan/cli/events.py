@@ -21,7 +21,7 @@ from karvan.tenancy.principal import Principal
 from karvan.tracking import bulk, service
 from karvan.tracking.bulk import BulkReport
 from karvan.tracking.formats import Format, read
-from karvan.tracking.ingest import IngestReport
+from karvan.tracking.ingest import IngestReport, InvalidEventsError
 
 app = typer.Typer(help="Tracking events: import them from standard formats.", no_args_is_help=True)
 
@@ -61,6 +61,8 @@ def import_events(
         else:
             report = service.import_document(db, document, Principal.system(), load_network,
                                              partial=skip_invalid)
+    except InvalidEventsError as refused:  # the one line names the file as well as the event and field
+        raise InvalidEventsError(refused.errors, document=file.name) from None
     finally:
         gc.enable()
         db.dispose()

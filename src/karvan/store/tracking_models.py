@@ -12,7 +12,7 @@ scan in sequence order and stop at the page size.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Float, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from karvan.store.db import Base
@@ -30,19 +30,19 @@ class EventRow(Base):
     )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    event_id: Mapped[str] = mapped_column(String(160))
+    event_id: Mapped[str] = mapped_column(String(500))
     version: Mapped[str] = mapped_column(String(27), default="")
     content_key: Mapped[str] = mapped_column(String(32), unique=True)
     event_type: Mapped[str] = mapped_column(String(10))
-    code: Mapped[str] = mapped_column(String(4))
+    code: Mapped[str] = mapped_column(String(10))
     classifier: Mapped[str] = mapped_column(String(3))
     event_time: Mapped[str] = mapped_column(String(27))
     offset_minutes: Mapped[int] = mapped_column(Integer, default=0)
     container: Mapped[str | None] = mapped_column(String(11), nullable=True)
-    shipment: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    shipment: Mapped[str | None] = mapped_column(String(200), nullable=True)
     locode: Mapped[str | None] = mapped_column(String(5), nullable=True)
-    facility: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    service: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    facility: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    service: Mapped[str | None] = mapped_column(String(100), nullable=True)
     departure: Mapped[str | None] = mapped_column(String(100), nullable=True)
     mode: Mapped[str | None] = mapped_column(String(10), nullable=True)
     operator: Mapped[str | None] = mapped_column(String(80), nullable=True)
@@ -50,7 +50,21 @@ class EventRow(Base):
     retracted: Mapped[bool] = mapped_column(Boolean, default=False)
     received_at: Mapped[str] = mapped_column(String(27))
     body: Mapped[str] = mapped_column(Text, default="{}")
-    """JSON: references, routing, other identifiers, type-specific details, source format."""
+    """JSON: references, routing, other identifiers, type-specific details, source format, and the event
+    exactly as a standard document gave it (`original`)."""
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """Where the event happened when the reporter gave coordinates (DCSA geoCoordinate, EPCIS geo: URI)."""
+
+
+class EventIdentifierRow(Base):
+    """Which stored events name an identifier other than a container (an SSCC, an SGTIN...), so a
+    logistic unit can be tracked by its own number (canonical form, `tracking.formats.epc`)."""
+
+    __tablename__ = "tracking_event_identifiers"
+
+    identifier: Mapped[str] = mapped_column(String(500), primary_key=True)
+    event_seq: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
 class WebhookSubscriptionRow(Base):

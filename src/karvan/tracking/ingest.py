@@ -8,7 +8,7 @@ invalid ones counted as rejected, each with its reason. Authorisation is always 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +21,8 @@ from karvan.tracking import authz, validate
 from karvan.tracking.authz import NetworkSource
 from karvan.tracking.formats import Document, parse
 from karvan.tracking.formats.common import EventError
-from karvan.tracking.repository import StoredEvent, store_events
+from karvan.tracking.model import ContainerEvent
+from karvan.tracking.repository import StoredEvent, store_events, stored_version
 
 MAX_BATCH = 10_000
 
@@ -29,13 +30,13 @@ MAX_BATCH = 10_000
 class InvalidEventsError(InputError):
     """A batch was refused because of invalid events; `errors` lists every one."""
 
-    def __init__(self, errors: list[EventError]) -> None:
+    def __init__(self, errors: list[EventError], document: str = "") -> None:
         self.errors = errors
         first = errors[0]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        where = f"event {first.index}" if first.index >= 0 else "document"
         super().__init__(f"{first.message}{more}; nothing was stored",
-                         record=f"event {first.index}" if first.index >= 0 else "document",
-                         field=first.field or None)
+                         record=f"{document} {where}" if document else where, field=first.field or None)
 
 
 @dataclass
@@ -55,8 +56,22 @@ def summary(accepted: int, duplicates: int, rejected: list[EventError]) -> dict[
             "errors": [{"index": e.index, "field": e.field, "message": e.message} for e in rejected]}
 
 
-def check(document: Document, *, max_events: int | None = None,
-          now: datetime | None = None) -> tuple[list[tuple[int, Any]], list[EventError]]:
+Lookup = Callable[[str], StoredEvent | None]
+"""The newest stored version of an event id, or None."""
+
+
+def _complete(event: ContainerEvent, lookup: Lookup | None) -> ContainerEvent:
+    """A DCSA 3.0 retraction that names only its `eventID`, with what it withdraws copied from the stored
+    event (so it joins that container's or shipment's history); unchanged when nothing is stored."""
+    stored = lookup(event.event_id) if lookup and event.details.get("retractionOnly") else None
+    if stored is None:
+        return event
+    return replace(stored.event, updated_at=event.updated_at, retracted=True, routing=event.routing,
+                   original=event.original, source_format=event.source_format, details={})
+
+
+def check(document: Document, *, max_events: int | None = None, now: datetime | None = None,
+          lookup: Lookup | None = None) -> tuple[list[tuple[int, Any]], list[EventError]]:
     """Schema, mapping and rule checks; (index, event) pairs that passed and errors of those that did not."""
     if max_events is not None and len(document.raw_events) > max_events:
         raise InputError(f"{len(document.raw_events)} events in one batch; at most {max_events}",
@@ -65,7 +80,8 @@ def check(document: Document, *, max_events: int | None = None,
     problems = validate.checker(now or datetime.now(UTC))
     good = []
     errors = list(parsed.errors)
-    for index, event in parsed.events:
+    for index, parsed_event in parsed.events:
+        event = _complete(parsed_event, lookup)
         found = problems(event)
         if found:
             errors += [EventError(index, p.field, p.message) for p in found]
@@ -80,7 +96,8 @@ def ingest(conn: Connection | Session, document: Document, principal: Principal,
            departure_operator: Callable[[str], str | None] = lambda _d: None,
            now: datetime | None = None) -> IngestReport:
     """Check and store a document's events in the caller's transaction (the caller commits)."""
-    good, errors = check(document, max_events=max_events, now=now)
+    good, errors = check(document, max_events=max_events, now=now,
+                         lookup=lambda event_id: stored_version(conn, event_id))
     if errors and (not partial or any(e.index < 0 for e in errors)):
         raise InvalidEventsError(errors)
     good = authz.check_reporter(principal, good, network, departure_operator)

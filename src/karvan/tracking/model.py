@@ -30,13 +30,19 @@ class Classifier(StrEnum):
     ACT = "ACT"
 
 
-EQUIPMENT_CODES = frozenset({"LOAD", "DISC", "GTIN", "GTOT", "STUF", "STRP", "PICK", "DROP", "INSP",
-                             "RSEA", "RMVD"})
+# The code lists of DCSA Track & Trace 3.0.0 (`EventClassification`), which include every 2.2 code.
+EQUIPMENT_CODES = frozenset({"AVDO", "AVPU", "CROS", "CUSI", "CUSR", "CUSS", "DISC", "DROP", "GTIN", "GTOT",
+                             "INSP", "LOAD", "PICK", "RMVD", "RSEA", "STRP", "STUF"})
 TRANSPORT_CODES = frozenset({"ARRI", "DEPA"})
-SHIPMENT_CODES = frozenset({"RECE", "DRFT", "PENA", "PENU", "REJE", "APPR", "ISSU", "SURR", "SUBM",
-                            "VOID", "CONF", "REQS", "CMPL", "HOLD", "RELS"})
+SHIPMENT_CODES = frozenset({"AMCF", "AMCN", "AMDC", "AMPR", "AMRE", "APPR", "CACF", "CADC", "CANC", "CARE",
+                            "CMPL", "CONF", "DECL", "DRFT", "HOLD", "ISSU", "PENA", "PENM", "PENU", "PSAM",
+                            "PSDL", "RECE", "REJE", "RELS", "REQS", "SUAM", "SUBM", "SUDL", "SURR", "UPCF",
+                            "UPCN", "UPDC", "UPDT", "UPRE", "VOID"})
 IOT_CODES = frozenset({"DETC"})
 REEFER_CODES = frozenset({"MEAS", "ADJU"})
+OTHER = "OTHER"
+"""The code of an EPCIS event whose business step is not a container move (commissioning, assembling...);
+the step itself is kept in `details["bizStep"]`. Such events never set a container's status."""
 
 CODES_BY_TYPE: dict[EventType, frozenset[str]] = {
     EventType.EQUIPMENT: EQUIPMENT_CODES,
@@ -59,10 +65,12 @@ class Routing:
 class ContainerEvent:
     """One reported fact about a container, shipment or transport, in Karvan's own terms.
 
-    `code` is the DCSA event type code (LOAD, DEPA...) or a Karvan extension code (see
-    `karvan.tracking.codes`). `container` is an ISO 6346 number; `identifiers` keeps other
-    identifiers as given (SSCC, GTIN, EPC URNs). `details` holds type-specific data (reefer
-    measurements, IoT codes, EPCIS action) that the state engine does not need.
+    `code` is the DCSA event type code (LOAD, DEPA...), a Karvan extension code (see
+    `karvan.tracking.codes`) or `OTHER`. `container` is an ISO 6346 number; `identifiers` keeps the
+    other things the event is about (SSCC logistic units and SGTIN trade items as canonical GS1 Digital
+    Link URIs, any other EPC as given). `latitude`/`longitude` are where it happened when the reporter
+    gave coordinates. `details` holds type-specific data (reefer measurements, IoT codes, EPCIS action)
+    that the state engine does not need; `original` is the event exactly as the standard document gave it.
     """
 
     event_id: str
@@ -85,6 +93,9 @@ class ContainerEvent:
     identifiers: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     source_format: str = "karvan"
+    latitude: float | None = None
+    longitude: float | None = None
+    original: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
     @property
     def event_time_utc(self) -> datetime:

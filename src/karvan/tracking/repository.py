@@ -15,15 +15,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, or_, select
+from sqlalchemy import Connection, Select, bindparam, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from karvan.store.tracking_models import EventRow
+from karvan.store.tracking_models import EventIdentifierRow, EventRow
 from karvan.tracking.identity import content_key, derived_event_id, version_text
-from karvan.tracking.model import Classifier, ContainerEvent, EventType, Routing, utc_text
+from karvan.tracking.model import OTHER, Classifier, ContainerEvent, EventType, Routing, utc_text
 
 EVENTS = EventRow.__table__
+IDENTIFIERS = EventIdentifierRow.__table__
 _COLUMNS = [c.name for c in EVENTS.columns if c.name != "seq"]
 _CHUNK = 1000
 
@@ -49,7 +50,7 @@ def _offset_minutes(moment: datetime) -> int:
 
 def _body(event: ContainerEvent) -> str:
     if not (event.references or event.routing.originator or event.routing.forwarders or event.identifiers
-            or event.details):
+            or event.details or event.original):
         return _PLAIN_BODIES.get(event.source_format) or json.dumps({"format": event.source_format})
     body: dict[str, Any] = {"format": event.source_format}
     if event.references:
@@ -60,11 +61,13 @@ def _body(event: ContainerEvent) -> str:
         body["identifiers"] = list(event.identifiers)
     if event.details:
         body["details"] = event.details
+    if event.original:
+        body["original"] = event.original
     return json.dumps(body, separators=(",", ":"))
 
 
 _PLAIN_BODIES = {f: json.dumps({"format": f}, separators=(",", ":"))
-                 for f in ("karvan", "csv", "dcsa", "epcis")}
+                 for f in ("karvan", "csv", "dcsa-2.2.0", "dcsa-3.0.0", "epcis")}
 _PLAIN_FORMATS: dict[str, dict[str, Any]] = {text: {"format": f} for f, text in _PLAIN_BODIES.items()}
 
 
@@ -76,7 +79,8 @@ def row_values(event: ContainerEvent, key: str, received_at: str, org_id: str | 
         event.code, str(event.classifier), event_time_text or utc_text(event.event_time),
         _offset_minutes(event.event_time),
         event.container, event.shipment, event.locode, event.facility, event.service, event.departure,
-        event.mode, event.operator, org_id, event.retracted, received_at, _body(event),
+        event.mode, event.operator, org_id, event.retracted, received_at, _body(event), event.latitude,
+        event.longitude,
     )
 
 
@@ -103,7 +107,8 @@ def from_row(row: Any) -> StoredEvent:
         operator=row.operator, updated_at=_time(row.version) if row.version else None,
         retracted=bool(row.retracted), routing=Routing(routing[0], tuple(routing[1])),
         identifiers=tuple(body.get("identifiers", [])), details=body.get("details", {}),
-        source_format=body.get("format", "karvan"))
+        source_format=body.get("format", "karvan"), latitude=row.latitude, longitude=row.longitude,
+        original=body.get("original"))
     return StoredEvent(row.seq, event, row.received_at, row.org_id)
 
 
@@ -148,6 +153,9 @@ def store_events(conn: Connection | Session, events: Iterable[ContainerEvent], *
         event = first[(event_id, version, key)]
         stored_event = event if event.event_id else replace(event, event_id=event_id)
         result.accepted.append(StoredEvent(seq, stored_event, received_at, org_id))
+    named = [{"identifier": i, "event_seq": s.seq} for s in result.accepted for i in s.event.identifiers]
+    if named:
+        connection.execute(insert(EventIdentifierRow), named)
     return result
 
 
@@ -261,6 +269,21 @@ def shipment_events(conn: Connection | Session, shipment: str,
     return [from_row(r) for r in rows]
 
 
+def unit_events(conn: Connection | Session, identifier: str) -> list[StoredEvent]:
+    """Every stored event that names the identifier (canonical form), by event time."""
+    seqs = select(IDENTIFIERS.c.event_seq).where(IDENTIFIERS.c.identifier == identifier)
+    rows = conn.execute(select(EVENTS).where(EVENTS.c.seq.in_(seqs))
+                        .order_by(EVENTS.c.event_time, EVENTS.c.seq)).all()
+    return [from_row(r) for r in rows]
+
+
+def stored_version(conn: Connection | Session, event_id: str) -> StoredEvent | None:
+    """The newest stored version of an event (by version time, then arrival), or None."""
+    rows = conn.execute(select(EVENTS).where(EVENTS.c.event_id == event_id)
+                        .order_by(EVENTS.c.version.desc(), EVENTS.c.seq.desc()).limit(1)).all()
+    return from_row(rows[0]) if rows else None
+
+
 def latest_seq(conn: Connection | Session) -> int:
     value = conn.execute(select(EVENTS.c.seq).order_by(EVENTS.c.seq.desc()).limit(1)).scalar()
     return int(value or 0)
@@ -290,6 +313,8 @@ _MOVES = (EventType.EQUIPMENT, EventType.TRANSPORT, EventType.SHIPMENT)
 
 
 def last_actual(events: Iterable[StoredEvent]) -> ContainerEvent | None:
-    """The latest actual (ACT) movement event by event time; readings and plans do not count."""
-    actual = [s for s in events if s.event.classifier is Classifier.ACT and s.event.event_type in _MOVES]
+    """The latest actual (ACT) movement event by event time; readings, plans and EPCIS steps that are
+    not container moves (`OTHER`) do not count."""
+    actual = [s for s in events if s.event.classifier is Classifier.ACT and s.event.event_type in _MOVES
+              and s.event.code != OTHER]
     return max(actual, key=lambda s: (s.event.event_time_utc, s.seq)).event if actual else None

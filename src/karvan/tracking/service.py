@@ -77,8 +77,20 @@ def state_json(state: ContainerState) -> dict[str, Any]:
             "places_reached": state.progress.places_done, "places": state.progress.places_total},
         "exceptions": [{"kind": e.kind, "message": e.message, "locode": e.locode,
                         "severity": e.severity.value, "cause": e.cause} for e in state.exceptions],
-        "events": [{"event_id": s.event.event_id, "type": s.event.code,
-                    "event_type": s.event.event_type.value,
-                    "classifier": s.event.classifier.value, "time": s.event.event_time.isoformat(),
-                    "locode": s.event.locode} for s in state.events],
+        "events": [event_json(s) for s in state.events],
     }
+
+
+def event_json(stored: StoredEvent) -> dict[str, Any]:
+    """One event as the Track page and `karvan track --json` show it; coordinates only when reported."""
+    event = stored.event
+    out: dict[str, Any] = {"event_id": event.event_id, "type": event.code,
+                           "event_type": event.event_type.value, "classifier": event.classifier.value,
+                           "time": event.event_time.isoformat(), "locode": event.locode}
+    if event.container is not None:
+        out["container"] = event.container
+    if event.latitude is not None and event.longitude is not None:
+        out["latitude"], out["longitude"] = event.latitude, event.longitude
+    if event.details.get("bizStep"):
+        out["biz_step"] = event.details["bizStep"]
+    return out

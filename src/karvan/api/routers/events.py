@@ -10,7 +10,7 @@ caller's rights is refused whole (403). The response comes after the events are 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -133,7 +133,7 @@ def get_events(response: Response,
     if next_cursor:
         response.headers["Next-Page-Cursor"] = next_cursor
     if fmt is ExportFormat.EPCIS:
-        document = epcis_document(page)
+        document = epcis_document(page, datetime.now(UTC))
         document["karvan:nextCursor"] = next_cursor
         return document
     return {**dcsa_document(page), "next_cursor": next_cursor}

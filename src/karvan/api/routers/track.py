@@ -1,13 +1,14 @@
-"""`GET /track/{container}`: status, last place, current leg, ETA band and exceptions of a container;
-`GET /track/shipments/{id}`: the same for every container of a shipment."""
+"""`GET /track/{query}`: status, last place, current leg, ETA band and exceptions of a container, or of
+the containers of a logistic unit (SSCC) or a booking reference; `GET /track/shipments/{id}`: the same
+for every container of a shipment."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from karvan import iso6346
 from karvan.api.auth import require_scope
 from karvan.api.deps import get_db, get_network
 from karvan.api.problems import PROBLEM_RESPONSES
@@ -16,7 +17,7 @@ from karvan.network.network import Network
 from karvan.store.booking_models import ShipmentRow
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
-from karvan.tracking import links, service
+from karvan.tracking import links, lookup, service
 
 router = APIRouter(prefix="/track", tags=["tracking"], responses=PROBLEM_RESPONSES)
 
@@ -38,10 +39,13 @@ def track_shipment(shipment_id: str, principal: Principal = Depends(require_scop
         return {"shipment": shipment_id, "containers": containers}
 
 
-@router.get("/{container}", summary="Tracking state of a container")
-def track_container(container: str, principal: Principal = Depends(require_scope("read")),
-                    db: Database = Depends(get_db),
-                    network: Network = Depends(get_network)) -> dict[str, Any]:
-    number = iso6346.validate(container, field="container")
+@router.get("/{query:path}", summary="Tracking state of a container, a logistic unit (SSCC) or a booking")
+def track_any(query: str, principal: Principal = Depends(require_scope("read")),
+              db: Database = Depends(get_db), network: Network = Depends(get_network)) -> dict[str, Any]:
+    """A container number gives its state as before; an SSCC (or other EPC) or a booking / transport
+    document reference gives `kind`, the unit's or reference's events, and the state of each container."""
     with db.session() as session:
-        return service.state_json(service.track(session, number, principal, network))
+        found = lookup.find(session, query, principal, network, datetime.now(UTC))
+    if found.kind == "container":
+        return {**service.state_json(found.containers[0]), "kind": "container"}
+    return lookup.found_json(found)

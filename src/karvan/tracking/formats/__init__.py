@@ -7,6 +7,7 @@ the field, so the caller decides whether one bad event refuses the whole batch.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,10 +29,12 @@ class Format(StrEnum):
 
 
 _MAPPERS: dict[Format, Callable[[dict[str, Any], str], list[ContainerEvent]]] = {
-    Format.KARVAN: karvan.to_events, Format.CSV: karvan.to_events,
-    Format.DCSA: dcsa.to_events, Format.EPCIS: epcis.to_events,
-}
-_SCHEMAS = {Format.KARVAN: karvan.SCHEMA, Format.CSV: karvan.SCHEMA, Format.DCSA: dcsa.SCHEMA}
+    Format.KARVAN: karvan.to_events, Format.CSV: karvan.to_events, Format.DCSA: dcsa.to_events}
+_SCHEMAS: dict[Format, Callable[[Any], str]] = {
+    Format.KARVAN: karvan.schema, Format.CSV: karvan.schema, Format.DCSA: dcsa.schema}
+_DCSA_KEYS = frozenset({"eventClassification", "eventClassifierCode", "eventDateTime", "eventType",
+                        "eventLocation", "equipmentDetails", "shipmentDetails", "transportDetails",
+                        "eventRouting", "isRetracted", "eventUpdatedDateTime"})
 
 
 @dataclass
@@ -53,14 +56,15 @@ def detect(document: Any) -> Format:
     if isinstance(document, list):
         return Format.DCSA
     if isinstance(document, dict):
-        if "epcisBody" in document or str(document.get("type", "")).endswith("EPCISDocument"):
+        kind = str(document.get("type", ""))
+        if "epcisBody" in document or kind.endswith("Document") or kind in epcis.EVENT_TYPES:
             return Format.EPCIS
         events = document.get("events")
         first = events[0] if isinstance(events, list) and events else document
-        if isinstance(first, dict) and ("eventClassifierCode" in first or "eventDateTime" in first):
-            return Format.DCSA
         if isinstance(first, dict) and "classifier" in first:
             return Format.KARVAN
+        if isinstance(first, dict) and _DCSA_KEYS.intersection(first):
+            return Format.DCSA
     raise InputError("cannot tell the format of this document", field="format",
                      fix="give --format karvan|dcsa|epcis|csv")
 
@@ -91,10 +95,13 @@ def from_json(data: Any, fmt: Format | None = None) -> Document:
 def _epcis_schema_errors(document: Any) -> tuple[list[EventError], set[int]]:
     errors: list[EventError] = []
     bad: set[int] = set()
-    prefix = "epcisBody.eventList["
+    prefix = epcis.event_prefix(document)
     for path, message in schemas.errors(epcis.SCHEMA, document):
-        if path.startswith(prefix):
-            index_text, _, rest = path[len(prefix):].partition("]")
+        if not prefix:  # a bare event: the document is event 0
+            bad.add(0)
+            errors.append(EventError(0, path, message))
+        elif path.startswith(prefix + "["):
+            index_text, _, rest = path[len(prefix) + 1:].partition("]")
             bad.add(int(index_text))
             errors.append(EventError(int(index_text), rest.lstrip("."), message))
         else:
@@ -110,11 +117,19 @@ def parse(document: Document) -> Parsed:
         result.errors, bad = _epcis_schema_errors(document.whole)
         if any(e.index < 0 for e in result.errors):
             return result
-    mapper = _MAPPERS[document.format]
-    schema = _SCHEMAS.get(document.format)
+        known = epcis.document_prefixes(document.whole)
+        mapper: Callable[[dict[str, Any], str], list[ContainerEvent]] = functools.partial(
+            epcis.to_events, known=known)
+    else:
+        mapper = _MAPPERS[document.format]
+    schema_of = _SCHEMAS.get(document.format)
     for index, raw in enumerate(document.raw_events):
         if index in bad:
             continue
+        if not isinstance(raw, dict):
+            result.errors.append(EventError(index, "", "an event must be a JSON object"))
+            continue
+        schema = schema_of(raw) if schema_of else None
         if schema and not schemas.is_valid(schema, raw):
             found = [EventError(index, path, message) for path, message in schemas.errors(schema, raw)]
             if found:

@@ -1,30 +1,21 @@
-"""DCSA Track & Trace events: 2.2 (a bare array of flat events) and 3.0 (`{"events": [...]}` or one
-event, type-specific fields in `equipmentDetails`, `transportDetails`... objects).
+"""DCSA Track & Trace documents, 2.2 and 3.0.0: which version an event is, and its official schema.
 
-Both are read into one flat view first (3.0 details merged over the top-level fields), then mapped.
+A 2.2 event is flat and must have `eventType` (its schema requires it); a 3.0.0 event has no top-level
+`eventType` (it sits in `eventClassification`). So each event is read by the version it is written in:
+a bare array (2.2's response), a `{"events": [...]}` body (3.0.0's request and response) or one event.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from karvan.tracking.formats.common import FieldError, container_number, optional_time, time_field
-from karvan.tracking.model import Classifier, ContainerEvent, EventType, Routing
-
-SCHEMA = "dcsa-tnt-event"
-_DETAILS = ("equipmentDetails", "transportDetails", "shipmentDetails", "iotDetails", "reeferDetails")
-_CODE_FIELDS = {
-    EventType.EQUIPMENT: "equipmentEventTypeCode",
-    EventType.TRANSPORT: "transportEventTypeCode",
-    EventType.SHIPMENT: "shipmentEventTypeCode",
-    EventType.IOT: "iotEventTypeCode",
-    EventType.REEFER: "reeferEventTypeCode",
-}
-_MODES = {"VESSEL": "VESSEL", "RAIL": "RAIL", "TRUCK": "TRUCK", "BARGE": "BARGE"}
+from karvan.tracking import schemas
+from karvan.tracking.formats import dcsa22, dcsa30
+from karvan.tracking.model import ContainerEvent
 
 
 def unwrap(document: Any) -> list[Any]:
-    """The events of a 2.2 array, a 3.0 `{"events": [...]}` body, or a single 3.0 event."""
+    """The events of a 2.2 array, a 3.0 `{"events": [...]}` body, or a single event."""
     if isinstance(document, list):
         return document
     if isinstance(document, dict) and isinstance(document.get("events"), list):
@@ -32,105 +23,16 @@ def unwrap(document: Any) -> list[Any]:
     return [document]
 
 
-def _flat(raw: dict[str, Any]) -> dict[str, Any]:
-    flat = dict(raw)
-    for key in _DETAILS:
-        details = raw.get(key)
-        if isinstance(details, dict):
-            flat.update(details)
-    if "documentReference" in flat and "documentID" not in flat:
-        flat["documentID"] = flat["documentReference"]
-    return flat
+def is_22(raw: Any) -> bool:
+    return isinstance(raw, dict) and "eventType" in raw
 
 
-def _event_type(flat: dict[str, Any]) -> EventType:
-    if flat.get("eventType"):
-        return EventType(flat["eventType"])
-    present = [t for t, key in _CODE_FIELDS.items() if flat.get(key)]
-    if len(present) != 1:
-        raise FieldError("eventType", "give eventType, or exactly one of the *EventTypeCode fields")
-    return present[0]
-
-
-def _party_code(party: Any) -> str | None:
-    if not isinstance(party, dict):
-        return None
-    codes = party.get("identifyingCodes") or []
-    if codes and isinstance(codes[0], dict) and codes[0].get("partyCode"):
-        return str(codes[0]["partyCode"])
-    name = party.get("partyName")
-    return str(name) if name else None
-
-
-def _place(flat: dict[str, Any]) -> tuple[str | None, str | None]:
-    call = flat.get("transportCall") or {}
-    candidates = [flat.get("location") or {}, flat.get("eventLocation") or {}, call,
-                  call.get("location") or {}]
-    locode = next((c["UNLocationCode"] for c in candidates if c.get("UNLocationCode")), None)
-    facility = next((c.get("facilityCode") or (c.get("facility") or {}).get("facilityCode")
-                     for c in candidates if c.get("facilityCode") or (c.get("facility") or {})
-                     .get("facilityCode")), None)
-    return locode, facility
-
-
-def _references(flat: dict[str, Any]) -> list[tuple[str, str]]:
-    refs = [(str(r["referenceType"]), str(r["referenceValue"])) for r in flat.get("references") or []]
-    refs += [(str(r["documentReferenceType"]), str(r["documentReferenceValue"]))
-             for r in flat.get("documentReferences") or []]
-    if flat.get("documentID") and flat.get("documentTypeCode"):
-        refs.append((str(flat["documentTypeCode"]), str(flat["documentID"])))
-    return refs
-
-
-def _container(flat: dict[str, Any], refs: list[tuple[str, str]]) -> str | None:
-    if flat.get("equipmentReference"):
-        return container_number(str(flat["equipmentReference"]), "equipmentReference")
-    for position, (kind, value) in enumerate(refs):
-        if kind == "EQ":
-            return container_number(value, f"references[{position}].referenceValue")
-    return None
+def schema(raw: Any) -> str:
+    """The official schema an event is checked against."""
+    if is_22(raw):
+        return schemas.DCSA_22_EVENTS.get(str(raw["eventType"]), schemas.DCSA_22_ANY)
+    return schemas.DCSA_30_EVENT
 
 
 def to_events(raw: dict[str, Any], source: str = "dcsa") -> list[ContainerEvent]:
-    flat = _flat(raw)
-    event_type = _event_type(flat)
-    code_field = _CODE_FIELDS[event_type]
-    code = flat.get(code_field)
-    if not code:
-        raise FieldError(code_field, f"a {event_type.value} event needs {code_field}")
-    refs = _references(flat)
-    shipment = next((v for k, v in refs if k in ("BKG", "CBR", "TRD", "BL")), None) or (
-        str(flat["documentID"]) if flat.get("documentID") else None)
-    locode, facility = _place(flat)
-    call = flat.get("transportCall") or {}
-    routing = flat.get("eventRouting") or {}
-    originator = _party_code(routing.get("originatingParty"))
-    forwarders = tuple(c for c in (_party_code(p) for p in routing.get("forwardingParties") or []) if c)
-    retracted_id = flat.get("retractedEventID")
-    details = {k: flat[k] for k in ("ISOEquipmentCode", "emptyIndicatorCode", "delayReasonCode",
-                                    "iotEventCode", "movementType", "changeRemark") if flat.get(k)}
-    measurements = flat.get("measurements") or flat.get("reeferMeasurements")
-    if measurements:
-        details["measurements"] = measurements
-    return [ContainerEvent(
-        event_id=str(retracted_id or flat.get("eventID") or ""),
-        event_type=event_type,
-        code=str(code),
-        classifier=Classifier(flat["eventClassifierCode"]),
-        event_time=time_field(flat, "eventDateTime"),
-        container=_container(flat, refs),
-        shipment=shipment,
-        references=tuple(refs),
-        locode=locode,
-        facility=facility,
-        service=call.get("carrierServiceCode"),
-        departure=call.get("carrierVoyageNumber") or call.get("exportVoyageNumber"),
-        mode=_MODES.get(str(call.get("modeOfTransport", ""))),
-        operator=originator,
-        updated_at=optional_time(flat, "eventUpdatedDateTime") or (
-            optional_time(flat, "eventCreatedDateTime") if retracted_id else None),
-        retracted=bool(flat.get("isRetracted")) or bool(retracted_id),
-        routing=Routing(originator, forwarders),
-        details=details,
-        source_format=source,
-    )]
+    return dcsa22.to_events(raw) if is_22(raw) else dcsa30.to_events(raw)

@@ -13,6 +13,10 @@ _CLASSIFIERS = {c.value: c for c in Classifier}
 _NO_ROUTING = Routing()
 
 
+def schema(_raw: Any) -> str:
+    return SCHEMA
+
+
 def unwrap(document: Any) -> list[Any]:
     if isinstance(document, dict) and isinstance(document.get("events"), list):
         return list(document["events"])
@@ -65,4 +69,7 @@ def to_events(raw: dict[str, Any], source: str = "karvan") -> list[ContainerEven
         identifiers=(),
         details=dict(details) if details else {},
         source_format=source,
+        latitude=None,
+        longitude=None,
+        original=None,
     )]
