@@ -87,7 +87,7 @@ class CsvFile:
         """The file, if it is a CSV file worth a bulk import; None otherwise (read it whole)."""
         if fmt not in (None, Format.CSV) or not path.is_file() or path.stat().st_size < MIN_CSV_BYTES:
             return None
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8") as handle:
             header = handle.readline()
         if fmt is None and not csvrows.looks_like_csv(header):
             return None
@@ -95,7 +95,8 @@ class CsvFile:
         return cls(path)
 
     def chunks(self, now: datetime) -> Iterator[_Chunk]:
-        with self.path.open(encoding="utf-8", newline="") as handle:
+        # line ends translated as `Path.read_text` does, so both ways of reading give the same fields
+        with self.path.open(encoding="utf-8") as handle:
             header = handle.readline()
             lines: list[str] = []
             records, start, quotes = 0, 0, 0
