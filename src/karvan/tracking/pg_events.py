@@ -33,6 +33,8 @@ _KEY_COLUMNS = [c.name for c in KEYS.columns if c.name != "seq"]
 _STAGING = "tracking_events_staging"
 _NEW_SEQS = "tracking_events_new_seqs"
 _PAGE = 5_000
+BULK_WORK_MEM = "256MB"
+"""Sort and hash memory for the statement that stores a bulk import (PostgreSQL's default is 4 MB)."""
 
 
 def _store(source: str) -> str:
@@ -108,6 +110,8 @@ class CopyImport:
         if not self._staged:
             return 0
         _attach_months(self.connection, self._months)
+        # one statement sorts and joins every staged row: room in memory rather than temporary files
+        self.connection.exec_driver_sql(f"SET LOCAL work_mem = '{BULK_WORK_MEM}'")
         return self.connection.exec_driver_sql(_INSERT_STAGED).rowcount
 
     def new_seqs(self) -> Iterator[list[int]]:
