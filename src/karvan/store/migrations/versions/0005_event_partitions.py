@@ -107,7 +107,6 @@ def upgrade() -> None:
     # byte order, which is time order for the fixed-width UTC text, whatever the database's locale
     conn.exec_driver_sql(f'ALTER TABLE {OLD} ALTER event_time TYPE {time_type} COLLATE "C"')
     conn.exec_driver_sql(f"CREATE TABLE {EVENTS} (LIKE {OLD} {_LIKE}) PARTITION BY RANGE (event_time)")
-    conn.exec_driver_sql(f"ALTER TABLE {EVENTS} ALTER seq DROP DEFAULT")
     months = [r[0] for r in _rows(conn, f"SELECT DISTINCT left(event_time, 7) FROM {OLD}")]
     create_months(conn, EVENTS, months)
     conn.exec_driver_sql(f"INSERT INTO {EVENTS} SELECT * FROM {OLD}")
