@@ -15,7 +15,8 @@ has place and storage-time indexes, built per partition. Uniqueness across all p
 the partitioned table, so the identity rule (`(event_id, version)` and `content_key` each unique) and the
 sequence number live in `tracking_event_keys`, one narrow row per stored event; see
 `karvan.tracking.pg_events` (both tables draw `seq` from one sequence; a row written straight into
-`tracking_events`, as some test fixtures do, skips the identity check). `POSTGRESQL_ONLY` and `SQLITE_ONLY` name the schema objects of each shape.
+`tracking_events`, as some test fixtures do, skips the identity check). `POSTGRESQL_ONLY` and
+`SQLITE_ONLY` name the schema objects of each shape.
 """
 
 from __future__ import annotations
