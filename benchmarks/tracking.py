@@ -1,11 +1,16 @@
 """Tracking throughput: bulk import through the CLI, HTTP ingestion, container status reads.
 
-    .venv/bin/python benchmarks/tracking.py [--events 1000000] [--http-events 100000] [--batch 5000]
+    .venv/bin/python benchmarks/tracking.py [--backend sqlite|postgresql] [--events N]
+                                            [--http-events 100000] [--batch 5000]
 
 Figures printed (targets in brackets):
-- `karvan events import` of a CSV file on SQLite, events/s end to end, CLI start-up included [>= 20,000];
-- ceiling measured in the same run: the same rows `executemany`d into a bare SQLite table (no index,
-  no parsing, no validation), and the ratio of the two;
+- `karvan events import` of a CSV file, events/s end to end, CLI start-up included [>= 20,000], and the
+  peak resident memory of the largest process of the import (the CLI or one of its workers);
+- ceiling measured in the same run on the same rows: on SQLite an `executemany` into a bare table
+  [import >= 0.3x of it], on PostgreSQL a raw `COPY` of the CSV file into a bare table [>= 0.3x];
+  neither has an index, parsing or validation;
+- PostgreSQL only: size on disk of the events (partitions, key table, their indexes) and of the bare
+  table; the events span two years, so they fill about 25 monthly partitions;
 - `POST /events` to a uvicorn server on 127.0.0.1 in batches, events/s [>= 5,000];
 - container status read (`karvan.tracking.service.track`) with all events stored: p50 and p99 [<= 10 ms];
 - ETA accuracy: simulated journeys Xi'an - Dostyk - Aktau - Alat - Gardabani - Poti on the bundled
@@ -14,6 +19,8 @@ Figures printed (targets in brackets):
   and compared with the journey's actual arrival: mean absolute error of p50 and share of arrivals
   no later than p90, by whole days still to go.
 The machine's load average is printed too: on a shared machine every figure moves with it.
+PostgreSQL is the test suite's throwaway server (tests/conftest.py): fsync off, shared_buffers 16 MB.
+Default sizes: 1,000,000 events on SQLite, 10,000,000 on PostgreSQL; `--events` for smaller runs.
 """
 
 from __future__ import annotations
@@ -33,22 +40,29 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
+import psycopg
 
-from karvan import iso6346
-from karvan.network.loader import load_network
-from karvan.store.db import Database
-from karvan.store.models import OrgKind, Scope
-from karvan.tenancy import orgs
-from karvan.tenancy.principal import Principal
-from karvan.tracking import service
-from karvan.tracking.model import Classifier, ContainerEvent, EventType
-from karvan.tracking.plan import Plan, PlannedLeg
-from karvan.tracking.repository import StoredEvent
-from karvan.tracking.state import derive
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import _LocalPostgres  # noqa: E402  (the test suite's throwaway PostgreSQL)
+
+from karvan import iso6346  # noqa: E402
+from karvan.network.loader import load_network  # noqa: E402
+from karvan.store.db import Database  # noqa: E402
+from karvan.store.migrate import upgrade  # noqa: E402
+from karvan.store.models import OrgKind, Scope  # noqa: E402
+from karvan.tenancy import orgs  # noqa: E402
+from karvan.tenancy.principal import Principal  # noqa: E402
+from karvan.tracking import service  # noqa: E402
+from karvan.tracking.model import Classifier, ContainerEvent, EventType  # noqa: E402
+from karvan.tracking.plan import Plan, PlannedLeg  # noqa: E402
+from karvan.tracking.repository import StoredEvent  # noqa: E402
+from karvan.tracking.state import derive  # noqa: E402
 
 PLACES = ("CNXIA", "KZDOS", "KZAAU", "AZALA", "GEGAR", "GETBS", "GEPTI", "TRKSY")
 MOVES = (("EQUIPMENT", "GTIN"), ("EQUIPMENT", "LOAD"), ("TRANSPORT", "DEPA"), ("TRANSPORT", "ARRI"),
@@ -61,19 +75,18 @@ def containers(count: int, prefix: str = "KRVU") -> list[str]:
     return [f"{prefix}{i:06d}{iso6346.check_digit(f'{prefix}{i:06d}')}" for i in range(count)]
 
 
-def journey_rows(count: int, prefix: str, start: int = 0) -> list[list[str]]:
-    """`count` events: containers each moving along the corridor, an event every six hours."""
+def journey_rows(count: int, prefix: str, start: int = 0, span_days: int = 0) -> Iterator[list[str]]:
+    """`count` events: containers each moving along the corridor, an event every six hours; their
+    journeys start over the `span_days` before 2026-01-01 (all at once when 0)."""
     numbers = containers(max(count // EVENTS_PER_CONTAINER, 1), prefix)
-    t0 = datetime(2026, 1, 1, tzinfo=timezone_offset(5))
-    rows = []
+    t0 = datetime(2026, 1, 1, tzinfo=timezone_offset(5)) - timedelta(days=span_days)
     for i in range(start, start + count):
-        container = numbers[i % len(numbers)]
+        index = i % len(numbers)
         step = i // len(numbers)
         kind, code = MOVES[step % len(MOVES)]
-        moment = t0 + timedelta(hours=6 * step, seconds=i % len(numbers))
-        rows.append([f"{prefix}-{i}", kind, code, "ACT", moment.isoformat(), container,
-                     PLACES[step // len(MOVES) % len(PLACES)]])
-    return rows
+        moment = t0 + timedelta(hours=6 * step, seconds=index, days=span_days * index / len(numbers))
+        yield [f"{prefix}-{i}", kind, code, "ACT", moment.isoformat(timespec="seconds"), numbers[index],
+               PLACES[step // len(MOVES) % len(PLACES)]]
 
 
 def timezone_offset(hours: int) -> timezone:
@@ -90,14 +103,23 @@ def _children_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def bench_cli(workdir: Path, count: int) -> tuple[float, float, str]:
-    path = workdir / "events.csv"
+def write_events(path: Path, count: int, span_days: int) -> None:
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["event_id", "type", "code", "classifier", "time", "container", "locode"])
-        writer.writerows(journey_rows(count, "KRVU"))
-    env = {**os.environ, "KARVAN_DATA_DIR": str(workdir / "data")}
-    env.pop("KARVAN_DATABASE_URL", None)
+        writer.writerow(CSV_HEADER)
+        writer.writerows(journey_rows(count, "KRVU", span_days=span_days))
+
+
+CSV_HEADER = ("event_id", "type", "code", "classifier", "time", "container", "locode")
+
+
+def _peak_rss_mib() -> float:
+    """The largest peak resident size of any child process waited for so far (Linux: KiB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def cli_import(path: Path, count: int, env: dict[str, str]) -> float:
+    """`karvan events import` of the file; prints its report, CPU and peak memory; the seconds taken."""
     subprocess.run([*KARVAN, "events", "--help"], env=env, check=True, capture_output=True)  # warm caches
     started, cpu_before = time.perf_counter(), _children_cpu_s()
     done = subprocess.run([*KARVAN, "events", "import", str(path)], env=env, check=True,
@@ -105,21 +127,50 @@ def bench_cli(workdir: Path, count: int) -> tuple[float, float, str]:
     import_s = time.perf_counter() - started
     cpu_s = _children_cpu_s() - cpu_before
     print(f"  {done.stdout.strip()}; the import process used {cpu_s:.1f} s of CPU "
-          f"({count / cpu_s:,.0f} events per CPU-second, start-up included)")
-    ceiling_db = workdir / "bare.db"
+          f"({count / cpu_s:,.0f} events per CPU-second, start-up included); "
+          f"peak resident memory of its largest process {_peak_rss_mib():,.0f} MiB")
+    return import_s
+
+
+def sqlite_ceiling(path: Path, workdir: Path) -> float:
     started = time.perf_counter()
     with path.open(newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader)
-        connection = sqlite3.connect(ceiling_db)
+        connection = sqlite3.connect(workdir / "bare.db")
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute(f"CREATE TABLE events ({', '.join(header)})")
         connection.executemany(f"INSERT INTO events VALUES ({', '.join('?' * len(header))})", reader)
         connection.commit()
         connection.close()
-    ceiling_s = time.perf_counter() - started
-    return import_s, ceiling_s, f"sqlite:///{workdir / 'data' / 'karvan.db'}"
+    return time.perf_counter() - started
+
+
+def postgres_ceiling(path: Path, libpq_url: str) -> tuple[float, int]:
+    """A raw COPY of the CSV file into a bare table: seconds, and the table's size on disk."""
+    with psycopg.connect(libpq_url) as conn:
+        conn.execute(f"CREATE TABLE bare_events ({', '.join(f'{c} text' for c in CSV_HEADER)})")
+        started = time.perf_counter()
+        with conn.cursor() as cursor, path.open("rb") as handle, \
+                cursor.copy("COPY bare_events FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+            while block := handle.read(1 << 20):
+                copy.write(block)
+        conn.commit()
+        seconds = time.perf_counter() - started
+        size = conn.execute("SELECT pg_total_relation_size('bare_events')").fetchone()
+    return seconds, int(size[0]) if size else 0
+
+
+def postgres_event_size(libpq_url: str) -> tuple[int, int]:
+    """Bytes on disk of the stored events (every partition and the key table, with indexes); partitions."""
+    with psycopg.connect(libpq_url) as conn:
+        row = conn.execute(
+            "SELECT sum(pg_total_relation_size(relid)), count(*) FILTER (WHERE isleaf) "
+            "FROM pg_partition_tree('tracking_events')").fetchone()
+        keys = conn.execute("SELECT pg_total_relation_size('tracking_event_keys')").fetchone()
+    assert row is not None and keys is not None
+    return int(row[0]) + int(keys[0]), int(row[1])
 
 
 def bench_reads(url: str, count: int, samples: int = 2000) -> list[float]:
@@ -249,8 +300,10 @@ def eta_accuracy(journeys: int, seed: int = 11) -> dict[int, tuple[int, float, f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--http-events", type=int, default=100_000)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--events", type=int, default=0,
+                        help="events to import (default 1,000,000 on SQLite, 10,000,000 on PostgreSQL)")
+    parser.add_argument("--http-events", type=int, default=100_000, help="0 to skip HTTP ingestion")
     parser.add_argument("--batch", type=int, default=5_000)
     parser.add_argument("--journeys", type=int, default=300)
     parser.add_argument("--eta-only", action="store_true", help="only the ETA accuracy replay")
@@ -264,23 +317,72 @@ def main() -> None:
         return
     workdir = Path(tempfile.mkdtemp(prefix="karvan-bench-"))
     try:
-        print(f"tracking benchmark, {load()}")
-        import_s, ceiling_s, url = bench_cli(workdir, args.events)
-        import_rate, ceiling_rate = args.events / import_s, args.events / ceiling_s
-        print(f"CLI import:   {args.events:,} events in {import_s:.1f} s = {import_rate:,.0f} events/s "
-              "(target >= 20,000)")
-        print(f"ceiling:      bare SQLite executemany of the same rows: {ceiling_rate:,.0f} rows/s; "
-              f"import / ceiling = {import_rate / ceiling_rate:.3f}")
-        timings = bench_reads(url, args.events)
-        p99 = statistics.quantiles(timings, n=100)[98]
-        print(f"status read:  {len(timings)} containers with {args.events:,} events stored: "
-              f"p50 {statistics.median(timings):.2f} ms, p99 {p99:.2f} ms (target <= 10 ms)")
-        rate = bench_http(url, args.http_events, args.batch)
-        print(f"HTTP ingest:  {args.http_events:,} events in batches of {args.batch:,}: {rate:,.0f} events/s "
-              "(target >= 5,000)")
+        print(f"tracking benchmark on {args.backend}, {load()}")
+        if args.backend == "postgresql":
+            run_postgresql(args, workdir)
+        else:
+            run_sqlite(args, workdir)
         print(f"after: {load()}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report_import(count: int, import_s: float, ceiling_s: float, ceiling: str) -> None:
+    import_rate, ceiling_rate = count / import_s, count / ceiling_s
+    print(f"CLI import:   {count:,} events in {import_s:.1f} s = {import_rate:,.0f} events/s "
+          "(target >= 20,000)")
+    print(f"ceiling:      {ceiling} of the same rows: {ceiling_rate:,.0f} rows/s; "
+          f"import / ceiling = {import_rate / ceiling_rate:.3f} (target >= 0.3)")
+
+
+def report_reads(url: str, count: int) -> None:
+    timings = bench_reads(url, count)
+    p99 = statistics.quantiles(timings, n=100)[98]
+    print(f"status read:  {len(timings)} containers with {count:,} events stored: "
+          f"p50 {statistics.median(timings):.2f} ms, p99 {p99:.2f} ms (target <= 10 ms)")
+
+
+def report_http(url: str, args: argparse.Namespace) -> None:
+    if args.http_events:
+        rate = bench_http(url, args.http_events, args.batch)
+        print(f"HTTP ingest:  {args.http_events:,} events in batches of {args.batch:,}: {rate:,.0f} events/s "
+              "(target >= 5,000)")
+
+
+def run_sqlite(args: argparse.Namespace, workdir: Path) -> None:
+    count = args.events or 1_000_000
+    path = workdir / "events.csv"
+    write_events(path, count, span_days=0)
+    env = {**os.environ, "KARVAN_DATA_DIR": str(workdir / "data")}
+    env.pop("KARVAN_DATABASE_URL", None)
+    import_s = cli_import(path, count, env)
+    report_import(count, import_s, sqlite_ceiling(path, workdir), "bare SQLite executemany")
+    url = f"sqlite:///{workdir / 'data' / 'karvan.db'}"
+    report_reads(url, count)
+    report_http(url, args)
+
+
+def run_postgresql(args: argparse.Namespace, workdir: Path) -> None:
+    count = args.events or 10_000_000
+    path = workdir / "events.csv"
+    write_events(path, count, span_days=730)
+    server = _LocalPostgres()
+    try:
+        libpq = server.start()
+        url = libpq.replace("postgresql://", "postgresql+psycopg://")
+        upgrade(url)
+        env = {**os.environ, "KARVAN_DATA_DIR": str(workdir / "data"), "KARVAN_DATABASE_URL": url}
+        import_s = cli_import(path, count, env)
+        ceiling_s, bare_bytes = postgres_ceiling(path, libpq)
+        report_import(count, import_s, ceiling_s, "raw COPY into a bare table")
+        stored_bytes, partitions = postgres_event_size(libpq)
+        print(f"size on disk: {stored_bytes / 2**20:,.0f} MiB in {partitions} partitions and the key table, "
+              f"indexes included ({stored_bytes / count:,.0f} bytes per event); the bare table "
+              f"{bare_bytes / 2**20:,.0f} MiB")
+        report_reads(url, count)
+        report_http(url, args)
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

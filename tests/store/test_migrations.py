@@ -7,13 +7,21 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from karvan.store.db import Base, Database
-from karvan.store.migrate import current_revisions, downgrade, head_revisions, import_all_models, upgrade
+from karvan.store.migrate import (
+    current_revisions,
+    downgrade,
+    head_revisions,
+    import_all_models,
+    include_object,
+    upgrade,
+)
 
 
 def test_migrated_schema_matches_the_models(db: Database) -> None:
     import_all_models()
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_object": include_object(db.dialect)})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 

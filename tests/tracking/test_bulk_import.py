@@ -5,7 +5,10 @@ Chunks and insert batches are made tiny here so that repeats, errors and inserts
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,7 @@ from karvan.store.tracking_models import WebhookDeliveryRow
 from karvan.tenancy import orgs
 from karvan.tenancy.principal import Principal
 from karvan.tracking import bulk, outbox, service
-from karvan.tracking.formats import Document, Format
+from karvan.tracking.formats import Document, Format, csvrows
 from karvan.tracking.ingest import InvalidEventsError
 from karvan.tracking.repository import EVENTS
 
@@ -136,3 +139,48 @@ def test_repeats_within_and_across_imports_count_as_duplicates(db: Database) -> 
     report = bulk.import_bulk(db, Document(Format.KARVAN, [*first, raw(4)]), workers=2)
     assert (report.accepted, report.duplicates) == (1, 5)
     assert len(stored_rows(db)) == 4
+
+
+cells = st.text(st.sampled_from('ab,"\n\r '), max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(records=st.lists(st.tuples(cells, cells), max_size=12), blank_after=st.sets(st.integers(0, 12)))
+def test_a_csv_file_read_in_chunks_gives_the_records_of_the_whole_file(
+        tmp_path_factory: pytest.TempPathFactory, records: list[tuple[str, str]],
+        blank_after: set[int]) -> None:
+    """Quoted commas, quotes and line breaks inside fields never split a record between chunks."""
+    lines = ["type,code,classifier,time,facility,operator\r\n"]
+    for i, (facility, operator) in enumerate(records):
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow(["EQUIPMENT", "LOAD", "ACT", f"t{i}", facility, operator])
+        lines.append(buffer.getvalue() + ("\r\n" if i in blank_after else ""))
+    path = tmp_path_factory.mktemp("csv") / "events.csv"
+    path.write_text("".join(lines), encoding="utf-8", newline="")
+    whole = csvrows.unwrap(path.read_text(encoding="utf-8"))
+    chunks = list(bulk.CsvFile(path).chunks(datetime(2026, 1, 1, tzinfo=UTC)))
+    parts = [csvrows.unwrap(chunk.csv_text) for chunk in chunks]
+    assert [row for part in parts for row in part] == whole
+    assert [chunk.start for chunk in chunks] == [sum(map(len, parts[:i])) for i in range(len(parts))]
+    assert all(len(part) <= 3 for part in parts)
+
+
+def test_a_large_csv_file_is_streamed_and_its_errors_named_by_row(db: Database, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "MIN_CSV_BYTES", 10)
+    path = tmp_path / "events.csv"
+    rows = [raw(h) for h in range(8)]
+    rows[6]["locode"] = "KZQQQ"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["container", "type", "code", "classifier", "time", "locode"])
+        writer.writerows([r["container"], r["type"], r["code"], r["classifier"], r["time"], r["locode"]]
+                         for r in rows)
+    stream = bulk.CsvFile.open_large(path, None)
+    assert stream is not None
+    with pytest.raises(InvalidEventsError) as refused:
+        bulk.import_bulk(db, stream, workers=2)
+    assert [(e.index, e.field) for e in refused.value.errors] == [(6, "locode")] and stored_rows(db) == []
+    report = bulk.import_bulk(db, stream, partial=True, workers=2)
+    assert (report.accepted, len(report.rejected)) == (7, 1)
+    assert (bulk.import_bulk(db, stream, partial=True, workers=2).duplicates) == 7

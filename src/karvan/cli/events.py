@@ -19,8 +19,8 @@ from karvan.store.db import Database
 from karvan.store.migrate import current_revisions, head_revisions, upgrade
 from karvan.tenancy.principal import Principal
 from karvan.tracking import bulk, service
-from karvan.tracking.bulk import BulkReport
-from karvan.tracking.formats import Format, read
+from karvan.tracking.bulk import BulkReport, CsvFile
+from karvan.tracking.formats import Document, Format, read
 from karvan.tracking.ingest import IngestReport, InvalidEventsError
 
 app = typer.Typer(help="Tracking events: import them from standard formats.", no_args_is_help=True)
@@ -46,17 +46,22 @@ def import_events(
 ) -> None:
     """Import events; prints accepted, duplicates and rejected counts."""
     try:
-        text = typer.get_text_stream("stdin").read() if str(file) == "-" else file.read_text(encoding="utf-8")
+        stream = None if str(file) == "-" else CsvFile.open_large(file, fmt)  # read as it is stored
+        if stream is not None:
+            document: Document | CsvFile = stream
+        else:
+            text = (typer.get_text_stream("stdin").read() if str(file) == "-"
+                    else file.read_text(encoding="utf-8"))
+            document = read(text, fmt)
     except OSError as os_error:
         raise InputError(f"cannot read {file}: {os_error.strerror}", field="FILE") from None
-    document = read(text, fmt)
     db = open_database()
     # A bulk import allocates millions of short-lived, acyclic objects; the cycle collector would only
     # scan them over and over (about a sixth of the import's CPU time on a million events).
     gc.disable()
     try:
         report: IngestReport | BulkReport
-        if bulk.applies(document, Principal.system()):
+        if isinstance(document, CsvFile) or bulk.applies(document, Principal.system()):
             report = bulk.import_bulk(db, document, partial=skip_invalid)
         else:
             report = service.import_document(db, document, Principal.system(), load_network,

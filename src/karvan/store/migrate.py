@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -13,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from karvan.store.db import make_engine
+from karvan.store.tracking_models import EVENT_PARTITION_PREFIX, POSTGRESQL_ONLY, SQLITE_ONLY
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -26,6 +29,19 @@ def import_all_models() -> None:
     for module in pkgutil.iter_modules(package.__path__):
         if module.name != "migrations":
             importlib.import_module(f"karvan.store.{module.name}")
+
+
+def include_object(dialect: str) -> Callable[[Any, str | None, str, bool, Any], bool]:
+    """Alembic's `include_object` for comparing the models with a database of `dialect`: objects that
+    exist only on the other database, and PostgreSQL's partitions (created at run time), are left out."""
+    other_only = POSTGRESQL_ONLY if dialect == "sqlite" else SQLITE_ONLY
+
+    def include(_object: Any, name: str | None, kind: str, reflected: bool, _compare_to: Any) -> bool:
+        if name in other_only:
+            return False
+        return not (kind == "table" and reflected and (name or "").startswith(EVENT_PARTITION_PREFIX))
+
+    return include
 
 
 def alembic_config(url: str) -> Config:

@@ -6,8 +6,17 @@ does on both databases and costs nothing to index; the offset the event was repo
 `offset_minutes` so exports give the time back as it was sent.
 
 Indexes are few on purpose: every index costs on bulk import (the two identity constraints, container
-and time for tracking, shipment and time where a shipment is named). Filters on place or storage time
-scan in sequence order and stop at the page size.
+and time for tracking, shipment and time where a shipment is named). On SQLite, filters on place or
+storage time scan in sequence order and stop at the page size.
+
+On PostgreSQL (migration 0005) the table is partitioned by month of event time, for years of events:
+its primary key is (seq, event_time), as a partitioned table's keys must hold the partition key, and it
+has place and storage-time indexes, built per partition. Uniqueness across all partitions cannot live on
+the partitioned table, so the identity rule (`(event_id, version)` and `content_key` each unique) and the
+sequence number live in `tracking_event_keys`, one narrow row per stored event; see
+`karvan.tracking.pg_events` (both tables draw `seq` from one sequence; a row written straight into
+`tracking_events`, as some test fixtures do, skips the identity check). `POSTGRESQL_ONLY` and
+`SQLITE_ONLY` name the schema objects of each shape.
 """
 
 from __future__ import annotations
@@ -27,6 +36,8 @@ class EventRow(Base):
         Index("ix_tracking_events_container_time", "container", "event_time"),
         Index("ix_tracking_events_shipment_time", "shipment", "event_time",
               sqlite_where=text("shipment IS NOT NULL"), postgresql_where=text("shipment IS NOT NULL")),
+        Index("ix_tracking_events_locode", "locode", "seq").ddl_if(dialect="postgresql"),
+        Index("ix_tracking_events_received_at", "received_at").ddl_if(dialect="postgresql"),
     )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -65,6 +76,27 @@ class EventIdentifierRow(Base):
 
     identifier: Mapped[str] = mapped_column(String(500), primary_key=True)
     event_seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class EventKeyRow(Base):
+    """PostgreSQL only: the identity of every stored event, unique across all partitions."""
+
+    __tablename__ = "tracking_event_keys"
+    __table_args__ = (UniqueConstraint("event_id", "version"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    content_key: Mapped[str] = mapped_column(String(32), unique=True)
+    event_id: Mapped[str] = mapped_column(String(500))
+    version: Mapped[str] = mapped_column(String(27))
+
+
+EVENT_PARTITION_PREFIX = "tracking_events_p"
+"""Monthly partitions are named `tracking_events_p2026_03`; the catch-all one `tracking_events_pdefault`."""
+
+POSTGRESQL_ONLY = frozenset({"tracking_event_keys", "ix_tracking_events_locode",
+                             "ix_tracking_events_received_at"})
+SQLITE_ONLY = frozenset({"uq_tracking_events_content_key", "uq_tracking_events_event_id"})
+"""Schema objects that exist on one database only (on PostgreSQL uniqueness moves to the key table)."""
 
 
 class WebhookSubscriptionRow(Base):

@@ -1,9 +1,14 @@
 """Bulk import on every core: worker processes check and key the events, this process stores them.
 
 On a million-event file about two thirds of the time is Python work per event (schema, mapping, the
-rules, the content key) and one third SQLite's inserts into its indexes. Here worker processes do the
-first part on chunks of the document while this process inserts the rows they send back, so on a
-2-core machine the two overlap (benchmarks/tracking.py measures it).
+rules, the content key) and one third the database's. Here worker processes do the first part on
+chunks of the document while this process stores the rows they send back, so on a 2-core machine the
+two overlap (benchmarks/tracking.py measures it). SQLite takes the rows in batches of `executemany`;
+PostgreSQL takes them by COPY into a temporary table and stores them in one statement at the end
+(`karvan.tracking.pg_events.CopyImport`).
+
+Memory stays bounded: a CSV file is read as it is stored (`CsvFile`), a few chunks at a time, and
+only a batch of rows waits here for the database; neither grows with the file.
 
 The outcome is `service.import_document`'s: one transaction; a document with an invalid event stores
 nothing (with `partial`, the valid events), every error named by event index and field; repeats within
@@ -17,24 +22,33 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
 from karvan.tracking import hub, outbox
-from karvan.tracking.formats import Document, Format
+from karvan.tracking.formats import Document, Format, csvrows
 from karvan.tracking.formats.common import EventError
 from karvan.tracking.ingest import InvalidEventsError, check, summary
 from karvan.tracking.model import utc_text
+from karvan.tracking.pg_events import CopyImport
 from karvan.tracking.repository import events_by_seq, insert_rows, keyed_row
 
 MIN_EVENTS = 20_000
 """Below this, starting worker processes costs more than it saves."""
+MIN_CSV_BYTES = MIN_EVENTS * 40
+"""A CSV file this large is streamed in bulk (an event's row takes 40 bytes or more)."""
 _CHUNK_EVENTS = 5_000
 _INSERT_ROWS = 50_000
+_IN_FLIGHT = 3
+"""Chunks handed to the workers ahead of the one being stored, per worker."""
 
 
 @dataclass
@@ -56,37 +70,114 @@ def applies(document: Document, principal: Principal) -> bool:
 class _Chunk:
     format: Format
     start: int
-    raw_events: list[Any]
     now: datetime
-    received_at: str
+    raw_events: Sequence[Any] = ()
+    csv_text: str = ""
+    """Instead of `raw_events`: CSV text (header first), parsed in the worker."""
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    """A CSV event file read a chunk of records at a time (record boundaries found by quote parity)."""
+
+    path: Path
+
+    @classmethod
+    def open_large(cls, path: Path, fmt: Format | None) -> CsvFile | None:
+        """The file, if it is a CSV file worth a bulk import; None otherwise (read it whole)."""
+        if fmt not in (None, Format.CSV) or not path.is_file() or path.stat().st_size < MIN_CSV_BYTES:
+            return None
+        with path.open(encoding="utf-8") as handle:
+            header = handle.readline()
+        if fmt is None and not csvrows.looks_like_csv(header):
+            return None
+        csvrows.unwrap(header)  # a wrong header is refused here, before any work
+        return cls(path)
+
+    def chunks(self, now: datetime) -> Iterator[_Chunk]:
+        # line ends translated as `Path.read_text` does, so both ways of reading give the same fields
+        with self.path.open(encoding="utf-8") as handle:
+            header = handle.readline()
+            lines: list[str] = []
+            records, start, quotes = 0, 0, 0
+            for line in handle:
+                lines.append(line)
+                quotes += line.count('"')
+                if quotes % 2:
+                    continue  # a quoted field goes on to the next line
+                quotes = 0
+                if line.strip("\r\n"):
+                    records += 1
+                if records - start == _CHUNK_EVENTS:
+                    yield _Chunk(Format.CSV, start, now, csv_text=header + "".join(lines))
+                    lines, start = [], records
+            if lines:
+                yield _Chunk(Format.CSV, start, now, csv_text=header + "".join(lines))
+
+
+def _document_chunks(document: Document, now: datetime) -> Iterator[_Chunk]:
+    for start in range(0, len(document.raw_events), _CHUNK_EVENTS):
+        yield _Chunk(document.format, start, now, document.raw_events[start:start + _CHUNK_EVENTS])
 
 
 def _prepare(chunk: _Chunk) -> tuple[list[tuple[Any, ...]], list[EventError]]:
     """In a worker: the chunk's valid events as table rows, and the errors of the others."""
-    good, errors = check(Document(chunk.format, chunk.raw_events), now=chunk.now)
-    rows = [keyed_row(event, chunk.received_at, None) for _, event in good]
+    raw = csvrows.unwrap(chunk.csv_text) if chunk.csv_text else list(chunk.raw_events)
+    good, errors = check(Document(chunk.format, raw), now=chunk.now)
+    received_at = utc_text(chunk.now)
+    rows = [keyed_row(event, received_at, None) for _, event in good]
     return rows, [replace(e, index=e.index + chunk.start) for e in errors]
 
 
-def _chunks(document: Document, now: datetime) -> Iterator[_Chunk]:
-    received_at = utc_text(now)
-    for start in range(0, len(document.raw_events), _CHUNK_EVENTS):
-        yield _Chunk(document.format, start, document.raw_events[start:start + _CHUNK_EVENTS], now,
-                     received_at)
+class _Store:
+    """Where checked rows go: SQLite batches now, PostgreSQL's COPY staging until `finish`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.subscribed = bool(outbox.subscriptions(session))
+        connection = session.connection()
+        self.copy = CopyImport(connection) if connection.dialect.name == "postgresql" else None
+        self.stored = 0
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        if self.copy is not None:
+            self.copy.write(rows)
+            return
+        inserted = insert_rows(self.session.connection(), rows)
+        self.stored += len(inserted)
+        if self.subscribed:
+            outbox.enqueue(self.session, events_by_seq(self.session, [row[0] for row in inserted]))
+
+    def finish(self) -> int:
+        if self.copy is not None:
+            self.stored = self.copy.store()
+            if self.subscribed:
+                for seqs in self.copy.new_seqs():
+                    outbox.enqueue(self.session, events_by_seq(self.session, seqs))
+        return self.stored
 
 
-def import_bulk(db: Database, document: Document, *, partial: bool = False,
+def import_bulk(db: Database, source: Document | CsvFile, *, partial: bool = False,
                 workers: int | None = None) -> BulkReport:
     """Check, deduplicate and store a large document in one transaction; see the module docstring."""
     report = BulkReport()
     good_rows = 0
-    inserted: list[int] = []
     pending: list[tuple[Any, ...]] = []
+    now = datetime.now(UTC)
+    chunks = source.chunks(now) if isinstance(source, CsvFile) else _document_chunks(source, now)
+    processes = workers or os.cpu_count() or 2
     # fork: the workers start at once with the UN/LOCODE list and the schemas already loaded
     context = multiprocessing.get_context("fork")
-    with db.write_session() as session, context.Pool(workers or os.cpu_count() or 2) as pool:
-        connection = session.connection()
-        for rows, errors in pool.imap(_prepare, _chunks(document, datetime.now(UTC))):
+    with db.write_session() as session, context.Pool(processes) as pool:
+        store = _Store(session)
+        in_flight: deque[Any] = deque()
+        while True:
+            # a bounded window of chunks: Pool.imap would read the whole file ahead
+            while len(in_flight) < processes * _IN_FLIGHT and (chunk := next(chunks, None)) is not None:
+                in_flight.append(pool.apply_async(_prepare, (chunk,)))
+            if not in_flight:
+                break
+            rows, errors = in_flight.popleft().get()
             report.rejected += errors
             if report.rejected and not partial:
                 continue  # nothing will be stored: only collect the remaining errors
@@ -95,16 +186,14 @@ def import_bulk(db: Database, document: Document, *, partial: bool = False,
             good_rows += len(rows)
             pending += rows
             if len(pending) >= _INSERT_ROWS:
-                inserted += [row[0] for row in insert_rows(connection, pending)]
+                store.write(pending)
                 pending = []
         if report.rejected and not partial:
             raise InvalidEventsError(report.rejected)
-        inserted += [row[0] for row in insert_rows(connection, pending)]
-        report.accepted = len(inserted)
-        report.duplicates = good_rows - len(inserted)
-        if inserted and outbox.subscriptions(session):
-            outbox.enqueue(session, events_by_seq(session, inserted))
-        if inserted:
+        store.write(pending)
+        report.accepted = store.finish()
+        report.duplicates = good_rows - report.accepted
+        if report.accepted:
             hub.notify(session)
         session.commit()
     return report

@@ -1,6 +1,7 @@
 """Storing and reading events. Storage is idempotent and append-only.
 
-`store_events` writes a batch in the caller's transaction with `INSERT ... ON CONFLICT DO NOTHING`:
+`store_events` writes a batch in the caller's transaction with `INSERT ... ON CONFLICT DO NOTHING`
+(on PostgreSQL into the key table first, see `karvan.tracking.pg_events`):
 an event whose content key, or whose (event id, version), is already stored is a duplicate and is
 skipped, so a re-sent batch stores nothing new. Events are judged in the batch's order against what is
 stored by then, earlier events of the same batch included (the bulk import follows the same rule).
@@ -16,10 +17,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from karvan.store.tracking_models import EventIdentifierRow, EventRow
+from karvan.tracking import pg_events
 from karvan.tracking.identity import content_key, derived_event_id, version_text
 from karvan.tracking.model import OTHER, Classifier, ContainerEvent, EventType, Routing, utc_text
 
@@ -112,15 +113,6 @@ def from_row(row: Any) -> StoredEvent:
     return StoredEvent(row.seq, event, row.received_at, row.org_id)
 
 
-_INSERTED = (EVENTS.c.seq, EVENTS.c.event_id, EVENTS.c.version, EVENTS.c.content_key)
-"""What an insert reports of each new row: its sequence number and its identity."""
-
-
-def _insert(dialect: str) -> Any:
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(EVENTS).on_conflict_do_nothing().returning(*_INSERTED)
-
-
 def keyed_row(event: ContainerEvent, received_at: str, org_id: str | None) -> tuple[Any, ...]:
     """The event's table row with its content key (`row[2]`) and identity (`row[0]`, `row[1]`)."""
     time_text = utc_text(event.event_time)
@@ -132,7 +124,7 @@ def insert_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tup
     in sequence order."""
     if connection.dialect.name == "sqlite":
         return _insert_sqlite(connection, rows)
-    return sorted(_insert_returning(connection, rows))
+    return pg_events.insert_rows(connection, rows)
 
 
 def store_events(conn: Connection | Session, events: Iterable[ContainerEvent], *, org_id: str | None = None,
@@ -166,16 +158,6 @@ def events_by_seq(conn: Connection | Session, seqs: Sequence[int]) -> list[Store
         statement = select(EVENTS).where(EVENTS.c.seq.in_(list(seqs[start:start + _CHUNK])))
         found += [from_row(r) for r in conn.execute(statement.order_by(EVENTS.c.seq)).all()]
     return found
-
-
-def _insert_returning(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tuple[int, str, str, str]]:
-    statement = _insert(connection.dialect.name)
-    inserted: list[tuple[int, str, str, str]] = []
-    for start in range(0, len(rows), _CHUNK):
-        chunk = [dict(zip(_COLUMNS, row, strict=True)) for row in rows[start:start + _CHUNK]]
-        result = connection.execute(statement, chunk)
-        inserted += [(seq, event_id, version, key) for seq, event_id, version, key in result]
-    return inserted
 
 
 _SQLITE_INSERT = (f"INSERT OR IGNORE INTO tracking_events ({', '.join(_COLUMNS)}) "

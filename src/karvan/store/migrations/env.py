@@ -7,14 +7,15 @@ from alembic import context
 from sqlalchemy import Connection
 
 from karvan.store.db import Base, make_engine
-from karvan.store.migrate import import_all_models
+from karvan.store.migrate import import_all_models, include_object
 
 import_all_models()  # every capability's tables on Base.metadata, for `alembic revision --autogenerate`
 
 
 def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=Base.metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True,
+                      include_object=include_object(connection.dialect.name))
     with context.begin_transaction():
         context.run_migrations()
 
