@@ -29,10 +29,13 @@ from sqlalchemy import types as sqltypes
 from karvan.errors import InputError
 from karvan.store.db import Base, make_engine
 from karvan.store.migrate import current_revisions, import_all_models, upgrade
+from karvan.store.tracking_models import EventKeyRow, EventRow
 
 FORMAT = "karvan-backup"
 FORMAT_VERSION = 1
-SKIPPED_TABLES = frozenset({"alembic_version"})
+SKIPPED_TABLES = frozenset({"alembic_version", EventKeyRow.__tablename__})
+"""Not backed up: Alembic's own, and PostgreSQL's event key table (derived from the events; restore
+rebuilds it, so a backup moves between SQLite and PostgreSQL)."""
 BATCH_ROWS = 1000
 
 
@@ -53,7 +56,7 @@ def tables(conn: Connection) -> list[Table]:
     Tables with a model come from `Base.metadata` (no catalogue queries, and instants keep their UTC
     type); any other table the migrations made is reflected, so nothing is left out of a backup.
     """
-    present = set(inspect(conn).get_table_names()) - SKIPPED_TABLES
+    present = set(inspect(conn).get_table_names()) - SKIPPED_TABLES - _partitions(conn)
     import_all_models()
     known = [t for t in Base.metadata.sorted_tables if t.name in present]
     unknown = present - {t.name for t in known}
@@ -62,6 +65,22 @@ def tables(conn: Connection) -> list[Table]:
     reflected = MetaData()
     reflected.reflect(conn, only=sorted(unknown))
     return known + [t for t in reflected.sorted_tables if t.name in unknown]
+
+
+def _partitions(conn: Connection) -> set[str]:
+    """PostgreSQL partitions: their rows are read and written through the partitioned table."""
+    if conn.dialect.name != "postgresql":
+        return set()
+    return set(conn.scalars(text("SELECT inhrelid::regclass::text FROM pg_inherits")))
+
+
+def _rebuild_event_keys(conn: Connection) -> Table:
+    """PostgreSQL: the key table again from the restored events (same sequence numbers)."""
+    keys = EventKeyRow.__table__
+    columns = [c.name for c in keys.columns]
+    conn.execute(keys.delete())
+    conn.execute(keys.insert().from_select(columns, select(*(EventRow.__table__.c[c] for c in columns))))
+    return keys
 
 
 def _encode(value: Any) -> Any:
@@ -207,7 +226,9 @@ def restore(url: str, path: Path) -> BackupSummary:
                         count += len(batch)
                     rows[table.name] = count
                 if conn.dialect.name == "postgresql":
-                    _reset_sequences(conn, chosen)
+                    derived = ([_rebuild_event_keys(conn)]
+                               if inspect(conn).has_table(EventKeyRow.__tablename__) else [])
+                    _reset_sequences(conn, chosen + derived)
         finally:
             engine.dispose()
     return BackupSummary(path=path, revisions=manifest["revisions"], rows=rows)
