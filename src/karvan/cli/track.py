@@ -8,7 +8,7 @@ import typer
 
 from karvan import iso6346
 from karvan.cli.common import console, one_line_errors
-from karvan.cli.events import open_database
+from karvan.cli.database import read_database
 from karvan.network.loader import load_network
 from karvan.tenancy.principal import Principal
 from karvan.tracking import service
@@ -19,12 +19,8 @@ def track(container: str = typer.Argument(..., help="ISO 6346 container number, 
           as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text.")) -> None:
     """Status, last place and ETA band (p50-p90) of a container."""
     number = iso6346.validate(container, field="CONTAINER")
-    db = open_database()
-    try:
-        with db.session() as session:
-            state = service.track(session, number, Principal.system(), load_network())
-    finally:
-        db.dispose()
+    with read_database() as db, db.session() as session:
+        state = service.track(session, number, Principal.system(), load_network())
     data = service.state_json(state)
     if as_json:
         console.print_json(json.dumps(data))
