@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -113,3 +114,15 @@ def test_a_read_command_on_an_old_schema_says_how_to_upgrade_and_does_not(
     assert len(message.splitlines()) == 1
     assert "0001_platform" in message and "0003_tracking" in message and "karvan db upgrade" in message
     assert current_revisions(old_database_url) == {"0001_platform"}
+
+
+def test_a_read_command_on_an_unreachable_database_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:  # a loopback port that nothing listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("KARVAN_DATABASE_URL", f"postgresql+psycopg://karvan:secret@127.0.0.1:{port}/karvan")
+    result = runner.invoke(app, ["track", "CSQU3054383"])
+    assert result.exit_code == 1 and result.stdout == ""
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1 and message.startswith("error: cannot read the database")
+    assert "secret" not in message

@@ -54,24 +54,26 @@ def read_database(url: str | None = None) -> Iterator[Database]:
     try:
         yield db
     except (OperationalError, ProgrammingError) as error:
-        behind = _behind(target)
-        if behind:
-            raise KarvanError(behind) from error
-        raise
+        explained = _explain(target, error)
+        if explained is None:
+            raise
+        raise explained from error
     finally:
         db.dispose()
 
 
-def _behind(url: str) -> str | None:
-    """What the database lacks of the newest schema, as a message; None if it is current or unknown."""
+def _explain(url: str, error: DBAPIError) -> KarvanError | None:
+    """One line for a read that failed: the database cannot be reached, or its schema is behind the
+    newest migrations; None when neither (the error is then something else, shown as it is)."""
     from karvan.store.migrate import current_revisions, head_revisions
 
     try:
         have = current_revisions(url)
     except DBAPIError:
-        return None
+        reason = str(error.orig or error).strip().splitlines()[0]
+        return KarvanError(f"cannot read the database {shown_url(url)}: {reason}")
     heads = head_revisions()
     if have == heads:
         return None
-    return (f"the database {shown_url(url)} is at {', '.join(sorted(have)) or 'no revision'} but this "
-            f"version of Karvan reads {', '.join(sorted(heads))}; run '{UPGRADE}'")
+    return KarvanError(f"the database {shown_url(url)} is at {', '.join(sorted(have)) or 'no revision'} "
+                       f"but this version of Karvan reads {', '.join(sorted(heads))}; run '{UPGRADE}'")
