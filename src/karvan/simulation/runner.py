@@ -3,8 +3,8 @@ or a cluster) and summarise them.
 
 Replication `i` of a scenario with seed `s` uses its own seed derived from (s, i), so a run is
 reproducible whatever the number of workers or wherever it runs, and results come back in replication
-order. The summary
-gives each key figure as the mean over replications with a 95 % confidence interval (Student t).
+order. The summary gives each key figure as the mean over replications with a 95 % confidence interval
+(Student t).
 """
 
 from __future__ import annotations
