@@ -48,7 +48,8 @@ class LazyGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
-        self.commands = {entry.name: entry.listed() for entry in self.table}
+        # Commands registered on the Typer app the usual way still work; they are imported up front.
+        self.commands = {**{entry.name: entry.listed() for entry in self.table}, **self.commands}
 
     def resolve_command(self, ctx: click.Context, args: list[str]
                         ) -> tuple[str | None, click.Command | None, list[str]]:
