@@ -13,12 +13,14 @@ import importlib.util
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,11 +47,20 @@ demand:
 """
 
 
-def _environment() -> dict[str, str]:
+@pytest.fixture
+def ray_dir() -> Iterator[str]:
+    """Ray's session files for one test, removed after it; short, as Ray's socket paths must fit in
+    107 bytes (pytest's tmp_path may not)."""
+    path = tempfile.mkdtemp(prefix="kray")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _environment(ray_dir: str) -> dict[str, str]:
     """This checkout's karvan, and a Ray on loopback with its own token (as a cluster's nodes and
-    drivers share one), so nothing is read from or written to ~/.ray."""
+    drivers share one) and its own session directory: nothing read from or left in ~/.ray or /tmp/ray."""
     return {**os.environ, **LOOPBACK_ONLY, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32),
-            "PYTHONPATH": str(Path(karvan.__file__).parents[1])}
+            "RAY_TMPDIR": ray_dir, "PYTHONPATH": str(Path(karvan.__file__).parents[1])}
 
 
 def _simulate(tmp_path: Path, output: str, *args: str, env: dict[str, str]) -> object:
@@ -65,8 +76,8 @@ def _simulate(tmp_path: Path, output: str, *args: str, env: dict[str, str]) -> o
 
 @needs_ray
 @pytest.mark.slow
-def test_ray_on_this_machine_gives_the_process_pool_result(tmp_path: Path) -> None:
-    env = _environment()
+def test_ray_on_this_machine_gives_the_process_pool_result(tmp_path: Path, ray_dir: str) -> None:
+    env = _environment(ray_dir)
     on_ray = _simulate(tmp_path, "ray", "--ray", "--workers", "2", env=env)
     pool = _simulate(tmp_path, "pool", "--workers", "2", env=env)
     assert on_ray == pool
@@ -81,10 +92,9 @@ def _free_port() -> int:
 
 @needs_ray
 @pytest.mark.slow
-def test_simulate_on_a_ray_head_by_address_gives_the_process_pool_result(tmp_path: Path) -> None:
-    env, port = _environment(), _free_port()
+def test_a_ray_head_joined_by_address_gives_the_process_pool_result(tmp_path: Path, ray_dir: str) -> None:
+    env, port = _environment(ray_dir), _free_port()
     log_path = tmp_path / "head.log"
-    ray_dir = tempfile.mkdtemp(prefix="kray")  # short: Ray's socket paths must fit in 107 bytes
     with log_path.open("w") as log:
         head = subprocess.Popen(
             [str(Path(sys.executable).with_name("ray")), "start", "--head", "--node-ip-address=127.0.0.1",
