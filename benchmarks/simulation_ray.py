@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -45,12 +46,18 @@ def main() -> None:
     os.environ.update(LOOPBACK_ONLY)  # before Ray is imported: it reads them then
     os.environ.setdefault("RAY_AUTH_MODE", "token")
     os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
+    with tempfile.TemporaryDirectory(prefix="kray") as session_files:
+        os.environ["RAY_TMPDIR"] = session_files
+        measure(args.scenario, args.replications)
+
+
+def measure(scenario_path: Path, replications: int) -> None:
     import ray
 
-    scenario = load_scenario(args.scenario).model_copy(update={"replications": args.replications})
+    scenario = load_scenario(scenario_path).model_copy(update={"replications": replications})
     network, data = scenario_inputs(scenario)
     cores = default_workers()
-    print(f"{scenario.name}: {args.replications} replications of {scenario.horizon_days:g} simulated days; "
+    print(f"{scenario.name}: {replications} replications of {scenario.horizon_days:g} simulated days; "
           f"{cores} cores, load average {os.getloadavg()[0]:.1f} at start")
 
     def run(**where: Any) -> list[dict[str, Any]]:
