@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from sqlalchemy.engine import make_url
 
 from karvan.cli.common import one_line_errors
+from karvan.cli.database import UPGRADE, shown_url
 from karvan.store.backup import backup, restore
 from karvan.store.db import default_database_url
 from karvan.store.migrate import current_revisions, head_revisions, upgrade
@@ -22,18 +22,13 @@ def _url(url: str | None) -> str:
     return url or default_database_url()
 
 
-def _show(url: str) -> str:
-    """The URL without its password, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
-
-
 @db_app.command("upgrade")
 @one_line_errors
 def upgrade_command(url: str | None = URL_OPTION) -> None:
     """Apply every capability's migrations (all heads); safe to repeat."""
     target = _url(url)
     upgrade(target)
-    typer.echo(f"{_show(target)}: at {', '.join(sorted(current_revisions(target)))}")
+    typer.echo(f"{shown_url(target)}: at {', '.join(sorted(current_revisions(target)))}")
 
 
 @db_app.command("current")
@@ -42,11 +37,11 @@ def current_command(url: str | None = URL_OPTION) -> None:
     """Show the database's revisions and whether migrations are pending (exit 1 if they are)."""
     target = _url(url)
     have, heads = current_revisions(target), head_revisions()
-    typer.echo(f"database: {_show(target)}")
+    typer.echo(f"database: {shown_url(target)}")
     typer.echo(f"revisions: {', '.join(sorted(have)) or '(none)'}")
     pending = heads - have
     if pending:
-        typer.echo(f"pending: {', '.join(sorted(pending))}; run 'karvan db upgrade'")
+        typer.echo(f"pending: {', '.join(sorted(pending))}; run '{UPGRADE}'")
         raise typer.Exit(1)
     typer.echo("up to date")
 
@@ -69,6 +64,6 @@ def restore_command(file: Path = typer.Argument(..., help="zip file written by '
     """Replace ALL data of the database with the backup's (one transaction: all or nothing)."""
     target = _url(url)
     if not yes:
-        typer.confirm(f"Replace every row of {_show(target)} with {file}?", abort=True)
+        typer.confirm(f"Replace every row of {shown_url(target)} with {file}?", abort=True)
     summary = restore(target, file)
-    typer.echo(f"restored {summary.total_rows} rows in {len(summary.rows)} tables into {_show(target)}")
+    typer.echo(f"restored {summary.total_rows} rows in {len(summary.rows)} tables into {shown_url(target)}")

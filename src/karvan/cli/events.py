@@ -13,10 +13,9 @@ from pathlib import Path
 import typer
 
 from karvan.cli.common import console, one_line_errors
+from karvan.cli.database import open_database
 from karvan.errors import InputError
 from karvan.network.loader import load_network
-from karvan.store.db import Database
-from karvan.store.migrate import current_revisions, head_revisions, upgrade
 from karvan.tenancy.principal import Principal
 from karvan.tracking import bulk, service
 from karvan.tracking.bulk import BulkReport, CsvFile
@@ -24,14 +23,6 @@ from karvan.tracking.formats import Document, Format, read
 from karvan.tracking.ingest import IngestReport, InvalidEventsError
 
 app = typer.Typer(help="Tracking events: import them from standard formats.", no_args_is_help=True)
-
-
-def open_database() -> Database:
-    """The local database, migrated to the newest schema if it is behind."""
-    db = Database()
-    if current_revisions(db.url) != head_revisions():
-        upgrade(db.url)
-    return db
 
 
 @app.command("import")

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from karvan.analytics.source import warehouse_from_database
 from karvan.cli.common import console, one_line_errors
-from karvan.store.db import Database
+from karvan.cli.database import read_database
 
 TITLES = {
     "volumes": "Volumes by month and corridor (growth % vs previous month / same month last year)",
@@ -46,12 +46,8 @@ def report_command(
     rows: int = typer.Option(20, min=1, help="rows shown per table"),
 ) -> None:
     """Volumes, transit times, dwell, on-time performance, ETA accuracy and utilisation."""
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            warehouse = warehouse_from_database(session, org)
-    finally:
-        db.dispose()
+    with read_database(database_url) as db, db.session() as session:
+        warehouse = warehouse_from_database(session, org)
     report = warehouse.report()
     report["on_time"] = warehouse.on_time(tolerance_hours)
     for key, title in TITLES.items():

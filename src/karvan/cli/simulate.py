@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from karvan.cli.common import console, fail, one_line_errors
-from karvan.simulation.runner import default_workers, simulate
+from karvan.simulation.runner import LOCAL_RAY, default_workers, simulate
 from karvan.simulation.scenario import load_scenario
 
 
@@ -39,10 +39,15 @@ def _print_summary(result: dict[str, Any]) -> None:
 @one_line_errors
 def simulate_command(
     scenario: Path = typer.Argument(None, help="scenario YAML file (see scenarios/)"),
+    address: str | None = typer.Argument(None, metavar="ADDRESS", show_default=False,
+                                         help="with --ray: the Ray cluster's head, host:port or "
+                                              "ray://host:10001; none: Ray on this machine"),
     output: Path = typer.Option(Path("simulation-output"), "--output", "-o", help="folder for the results"),
     replications: int | None = typer.Option(None, min=1, help="override the scenario's replications"),
     seed: int | None = typer.Option(None, help="override the scenario's random seed"),
     workers: int = typer.Option(0, min=0, help="processes to use; 0 = one per core"),
+    ray: bool = typer.Option(False, "--ray", help="run the replications as Ray tasks (pip install "
+                             "'karvan[ray]'): --ray alone on this machine, --ray ADDRESS on a cluster"),
     feed: str | None = typer.Option(None, help="also post simulated journeys as events to this API base URL"),
     api_key: str | None = typer.Option(None, "--api-key", help="API key for --feed"),
     speed: float = typer.Option(3600.0, min=1, help="--feed pace: simulated seconds per real second"),
@@ -54,6 +59,10 @@ def simulate_command(
     """Simulate a scenario: throughput, transit times, queues, utilisation and ranked bottlenecks."""
     if scenario is None:
         raise fail("give a scenario file, e.g. karvan simulate scenarios/baseline.yaml")
+    if address is not None and not ray:
+        raise fail(f"unexpected argument {address!r}; a Ray cluster address follows --ray")
+    if address is not None and workers:
+        raise fail("--workers is for this machine; a Ray cluster schedules on its own cores")
     spec = load_scenario(scenario)
     changes: dict[str, Any] = {}
     if replications is not None:
@@ -74,7 +83,8 @@ def simulate_command(
                   TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task(f"simulating {spec.name}", total=spec.replications)
         result = simulate(spec, workers=workers or default_workers(),
-                          on_done=lambda _: progress.advance(task))
+                          on_done=lambda _: progress.advance(task),
+                          ray=(address or LOCAL_RAY) if ray else None)
     from karvan.simulation.charts import write_outputs
 
     paths = write_outputs(result, output)

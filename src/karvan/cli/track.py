@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from karvan.cli.common import console, one_line_errors
-from karvan.cli.events import open_database
+from karvan.cli.database import read_database
 from karvan.network.loader import load_network
 from karvan.tenancy.principal import Principal
 from karvan.tracking import lookup, service
@@ -49,13 +49,9 @@ def track(query: str = typer.Argument(..., metavar="QUERY",
                                       help="Container number (CSQU3054383), SSCC or booking reference."),
           as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text.")) -> None:
     """Status, last place and ETA band (p50-p90) of a container, or of the containers of a unit or booking."""
-    db = open_database()
-    try:
-        with db.session() as session:
-            found = lookup.find(session, query, Principal.system(), load_network(), datetime.now(UTC),
-                                field_name="QUERY")
-    finally:
-        db.dispose()
+    with read_database() as db, db.session() as session:
+        found = lookup.find(session, query, Principal.system(), load_network(), datetime.now(UTC),
+                            field_name="QUERY")
     data = service.state_json(found.containers[0]) if found.kind == "container" else lookup.found_json(found)
     if as_json:
         console.print_json(json.dumps(data))

@@ -1,8 +1,10 @@
-"""Monte Carlo: run a scenario's replications (in parallel over processes) and summarise them.
+"""Monte Carlo: run a scenario's replications (in parallel over processes, or as Ray tasks on this machine
+or a cluster) and summarise them.
 
 Replication `i` of a scenario with seed `s` uses its own seed derived from (s, i), so a run is
-reproducible whatever the number of workers, and results come back in replication order. The summary
-gives each key figure as the mean over replications with a 95 % confidence interval (Student t).
+reproducible whatever the number of workers or wherever it runs, and results come back in replication
+order. The summary gives each key figure as the mean over replications with a 95 % confidence interval
+(Student t).
 """
 
 from __future__ import annotations
@@ -51,9 +53,23 @@ def scenario_inputs(scenario: Scenario, network: Network | None = None,
     return network, data
 
 
+LOCAL_RAY = "local"
+"""The `ray` argument that starts Ray on this machine for the run (Ray's own word for it)."""
+
+
 def run_replications(scenario: Scenario, network: Network, data: SimulationData, workers: int = 1,
-                     on_done: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
-    """Every replication's summary, in replication order; `on_done` is called as each one ends."""
+                     on_done: Callable[[int], None] | None = None,
+                     ray: str | None = None) -> list[dict[str, Any]]:
+    """Every replication's summary, in replication order; `on_done` is called as each one ends.
+
+    By default `workers` processes of this machine run them (one: in this process). `ray` runs them as
+    Ray tasks instead: `LOCAL_RAY` on this machine (at most `workers` at once), or a cluster's address.
+    """
+    if ray is not None:
+        from karvan.simulation.cluster import run_on_ray
+
+        return run_on_ray(scenario, network, data, address=None if ray == LOCAL_RAY else ray,
+                          num_cpus=workers if ray == LOCAL_RAY else None, on_done=on_done)
     jobs = [(network, scenario, data, i) for i in range(scenario.replications)]
     if workers <= 1 or len(jobs) == 1:
         runs = []
@@ -76,10 +92,12 @@ def default_workers() -> int:
 
 
 def simulate(scenario: Scenario, network: Network | None = None, data: SimulationData | None = None,
-             workers: int = 1, on_done: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Run the scenario and return its JSON-ready result (summary with intervals, plus every run)."""
+             workers: int = 1, on_done: Callable[[int], None] | None = None,
+             ray: str | None = None) -> dict[str, Any]:
+    """Run the scenario and return its JSON-ready result (summary with intervals, plus every run);
+    `workers` and `ray` choose where the replications run, as for `run_replications`."""
     network, data = scenario_inputs(scenario, network, data)
-    runs = run_replications(scenario, network, data, workers, on_done)
+    runs = run_replications(scenario, network, data, workers, on_done, ray)
     return {
         "scenario": scenario.model_dump(mode="json", exclude={"capacity", "disruptions", "demand"}),
         "capacity": scenario.capacity.model_dump(mode="json", exclude={"add_services"}),
