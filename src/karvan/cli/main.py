@@ -51,6 +51,10 @@ from karvan.cli.demo import demo_command  # noqa: E402
 
 app.command("demo")(demo_command)
 
+from karvan.cli.documents import app as documents_app  # noqa: E402
+
+app.add_typer(documents_app, name="documents")
+
 
 if __name__ == "__main__":
     app()
