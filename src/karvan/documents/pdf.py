@@ -49,23 +49,26 @@ def _fonts() -> None:
     pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
 
-def _caption(canvas: Canvas, x: float, y: float, box: str, key: str, second: str) -> None:
-    canvas.setFont(FONT, 6.5)
-    english = labels("en")[key]
-    canvas.drawString(x + 2, y - 8, f"{box}  {english} /")
+def _caption(canvas: Canvas, x: float, y: float, w: float, box: str, key: str, second: str) -> None:
+    """`box  English / second language`, shrunk to the box's width if the two do not fit at 6.5 pt."""
+    first = f"{box}  {labels('en')[key]} / "
+    other = labels(second)[key]
     font = CJK_FONT if second == "zh" else FONT
-    canvas.setFont(font, 6.5)
-    canvas.drawString(x + 12 + pdfmetrics.stringWidth(f"{box}  {english} /", FONT, 6.5), y - 8,
-                      labels(second)[key])
+    wide = pdfmetrics.stringWidth(first, FONT, 6.5) + pdfmetrics.stringWidth(other, font, 6.5)
+    size = min(6.5, 6.5 * (w - 6) / wide)
+    canvas.setFont(FONT, size)
+    canvas.drawString(x + 2, y - 8, first)
+    canvas.setFont(font, size)
+    canvas.drawString(x + 2 + pdfmetrics.stringWidth(first, FONT, size), y - 8, other)
 
 
 def _box(canvas: Canvas, x: float, y: float, w: float, h: float, box: str, key: str, second: str,
          lines: Sequence[str]) -> None:
     """A framed box whose top-left corner is (x, y), its caption, and its text lines (cut to fit)."""
     canvas.rect(x, y - h, w, h)
-    _caption(canvas, x, y, box, key, second)
+    _caption(canvas, x, y, w, box, key, second)
     canvas.setFont(FONT, 7.5)
-    for index, line in enumerate(lines[: int((h - 14) // 9)]):
+    for index, line in enumerate(lines[: int((h - 10) // 9)]):
         canvas.drawString(x + 4, y - 18 - index * 9, line[: int(w / 3.9)])
 
 
@@ -107,11 +110,11 @@ def _contents(note: ConsignmentNote) -> dict[str, list[str]]:
 
 _LAYOUT: dict[str, tuple[float, float, float, float]] = {
     # key: (column 0-1 start, row top from the header in points, width fraction, height in points)
-    "consignor": (0, 0, 0.5, 62), "consignee": (0, 62, 0.5, 62),
-    "departure": (0.5, 0, 0.5, 40), "destination": (0.5, 40, 0.5, 40),
-    "incoterm": (0.5, 80, 0.5, 22), "payment": (0.5, 102, 0.5, 22),
-    "declarations": (0, 124, 0.5, 50), "attached_documents": (0.5, 124, 0.5, 50),
-    "sections": (0, 174, 1, 86), "equipment": (0, 260, 1, 86), "goods": (0, 346, 1, 130),
+    "consignor": (0, 0, 0.5, 70), "consignee": (0, 70, 0.5, 70),
+    "departure": (0.5, 0, 0.5, 36), "destination": (0.5, 36, 0.5, 36),
+    "incoterm": (0.5, 72, 0.5, 20), "payment": (0.5, 92, 0.5, 48),
+    "declarations": (0, 140, 0.5, 50), "attached_documents": (0.5, 140, 0.5, 50),
+    "sections": (0, 190, 1, 86), "equipment": (0, 276, 1, 70), "goods": (0, 346, 1, 130),
 }
 
 
@@ -156,7 +159,7 @@ def _signature(canvas: Canvas, note: ConsignmentNote, verify_url: str, y: float,
              f"Ed25519 key {note.key_id}  signature {note.signature}" if note.signature
              else "draft: not signed", f"{labels('en')['verify']}: {verify_url}"]
     canvas.rect(MARGIN, y - 52, width, 52)
-    _caption(canvas, MARGIN, y, "", "signature", second_language)
+    _caption(canvas, MARGIN, y, width, "", "signature", second_language)
     canvas.setFont(FONT, 6.5)
     for index, line in enumerate(lines):
         canvas.drawString(MARGIN + 4, y - 20 - index * 9, line)

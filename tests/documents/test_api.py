@@ -1,0 +1,76 @@
+"""The documents API: draft, issue, PDF and the public verification page; a missing-data problem lists
+every item; readers by organisation kind and place; every call but verification is authenticated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from karvan.documents import notes
+from karvan.store.models import OrgKind
+from karvan.tenancy.principal import Principal
+from tests.documents.conftest import instructions_json, seed_booking
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+NOTES = "/documents/consignment-notes"
+
+
+def _issue(tenant: Callable[..., Any], api_app: Any) -> tuple[Any, str]:
+    shipper = tenant()
+    booking_id = seed_booking(api_app.state.db, shipper.org_id)
+    drafted = shipper.client.post(NOTES, json={"booking_id": booking_id, "instructions": instructions_json()})
+    assert drafted.status_code == 201, drafted.text
+    number = drafted.json()["note_number"]
+    issued = shipper.client.post(f"{NOTES}/{number}/issue")
+    assert issued.status_code == 200 and issued.json()["status"] == "issued"
+    return shipper, number
+
+
+def test_draft_issue_pdf_and_public_verification(tenant: Callable[..., Any], api_app: Any,
+                                                 api_client: Callable[..., TestClient]) -> None:
+    shipper, number = _issue(tenant, api_app)
+    pdf = shipper.client.get(f"{NOTES}/{number}/pdf", params={"language": "ka"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    public = api_client().get(f"/verify/{number}")
+    assert public.status_code == 200
+    assert public.json()["valid"] is True and "note" not in public.json()
+    as_owner = shipper.client.get(f"/verify/{number}")
+    assert as_owner.json()["note"]["consignor"]["name"] == "Xi'an Electronics Co."
+
+
+def test_missing_data_is_one_problem_listing_every_item(tenant: Callable[..., Any], api_app: Any) -> None:
+    shipper = tenant()
+    booking_id = seed_booking(api_app.state.db, shipper.org_id, addresses=False)
+    response = shipper.client.post(NOTES, json={"booking_id": booking_id,
+                                                "instructions": instructions_json(incoterm=None)})
+    assert response.status_code == 422
+    problem = response.json()
+    assert {e["field"] for e in problem["errors"]} == {
+        "instructions.incoterm", "shipment.parties.shipper.address", "shipment.parties.consignee.address"}
+
+
+def test_customs_reads_only_consignments_passing_its_places(tenant: Callable[..., Any], api_app: Any) -> None:
+    _, number = _issue(tenant, api_app)
+    on_route, elsewhere = tenant(OrgKind.CUSTOMS), tenant(OrgKind.CUSTOMS)
+    with api_app.state.db.write_session() as session:
+        notes.add_reader_place(session, Principal.system(), on_route.org_id, "AZBAK", OrgKind.CUSTOMS)
+        session.commit()
+    assert on_route.client.get(f"{NOTES}/{number}").status_code == 200
+    assert on_route.client.get(NOTES).json() == [number]
+    assert elsewhere.client.get(f"{NOTES}/{number}").status_code == 404
+    assert "note" not in elsewhere.client.get(f"/verify/{number}").json()
+
+
+def test_every_documents_route_needs_a_key(api_client: Callable[..., TestClient]) -> None:
+    anonymous = api_client()
+    assert anonymous.get(f"{NOTES}/schema").status_code == 401
+    assert anonymous.get(NOTES).status_code == 401
+    assert anonymous.post(NOTES, json={}).status_code == 401
+
+
+def test_the_schema_is_published(tenant: Callable[..., Any]) -> None:
+    schema = tenant().client.get(f"{NOTES}/schema").json()
+    assert {"consignor", "carrier_sections", "transport_equipment"} <= set(schema["properties"])
