@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -36,7 +37,7 @@ def corridor() -> Network:
                     timezone="UTC", kinds=("rail_terminal",), source=SOURCE)
               for i, (code, country) in enumerate(STOPS)]
     links = [Link(id=f"l{i}", a=a[0], b=b[0], mode="rail", distance_km=1000, gauge="1520",
-                  traction="electric", source=SOURCE) for i, (a, b) in enumerate(zip(STOPS, STOPS[1:]))]
+                  traction="electric", source=SOURCE) for i, (a, b) in enumerate(pairwise(STOPS))]
     daily = Schedule(weekdays=(0, 1, 2, 3, 4, 5, 6))
     services = [Service(id=sid, name=sid, operator=op, kind="block_train", mode="rail",
                         stops=(STOPS[i][0], STOPS[i + 1][0]), run_hours=(24,), schedule=daily,
@@ -100,7 +101,8 @@ def seed_booking(db: Database, org_id: str, *, with_shipment: bool = True, addre
 def instructions_json(**changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "containers": [{"number": n, "tare_kg": 3900, "seals": [f"SEAL{i}1", f"SEAL{i}2"],
-                        "package_quantity": 400, "package_type_code": "CT"} for i, n in enumerate(CONTAINERS)],
+                        "package_quantity": 400, "package_type_code": "CT"}
+                       for i, n in enumerate(CONTAINERS)],
         "incoterm": "FCA", "incoterm_place": "Xi'an",
         "payer_codes": {"CNR": "CN-0001", "KTZ": "KZ-7788", "TCDD": "TR-4242"},
         "declarations": ["Goods loaded by the consignor"],
@@ -118,7 +120,8 @@ def instructions(**changes: Any) -> ConsignorInstructions:
 @pytest.fixture
 def org_factory(db: Database) -> Callable[..., Principal]:
     """Organisations made through the tenancy core, as principals holding a write key."""
-    def make(kind: OrgKind = OrgKind.SHIPPER, operators: tuple[str, ...] = (), actor: str = "test") -> Principal:
+    def make(kind: OrgKind = OrgKind.SHIPPER, operators: tuple[str, ...] = (),
+             actor: str = "test") -> Principal:
         with db.write_session() as session:
             org = orgs.create_org(session, Principal.system(), name=f"{kind.value}-{uuid.uuid4().hex[:8]}",
                                   kind=kind, operator_codes=operators)

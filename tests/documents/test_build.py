@@ -18,7 +18,8 @@ from karvan.tenancy.principal import Principal
 from tests.documents.conftest import CONTAINERS, instructions, seed_booking
 
 
-def _build(db: Database, network: Network, shipper: Principal, booking_id: str, **changes: object) -> Consignment:
+def _build(db: Database, network: Network, shipper: Principal, booking_id: str,
+           **changes: object) -> Consignment:
     with db.session() as session:
         booking = get_booking(session, shipper, booking_id)
         shipment = get_shipment(session, shipper, booking.shipment_id) if booking.shipment_id else None
@@ -48,7 +49,8 @@ def test_every_missing_item_is_listed_at_once(db: Database, network: Network,
         _build(db, network, shipper, booking_id, containers=bare, incoterm=None, payer_codes={"CNR": "1"})
     fields = {m.field for m in caught.value.missing}
     assert fields == {
-        f"instructions.containers[{CONTAINERS[0]}].tare_kg", f"instructions.containers[{CONTAINERS[0]}].seals",
+        f"instructions.containers[{CONTAINERS[0]}].tare_kg",
+        f"instructions.containers[{CONTAINERS[0]}].seals",
         f"instructions.containers[{CONTAINERS[0]}].package_quantity",
         f"instructions.containers[{CONTAINERS[0]}].un_number", f"instructions.containers[{CONTAINERS[1]}]",
         "instructions.incoterm", "instructions.payer_codes.KTZ", "instructions.payer_codes.TCDD",
@@ -75,7 +77,9 @@ def test_dangerous_goods_carry_un_number_and_class(db: Database, network: Networ
     shipper = org_factory()
     containers = instructions().model_dump()["containers"]
     containers[0]["un_number"] = "3480"
-    note = _build(db, network, shipper, seed_booking(db, shipper.org_id, dangerous=True), containers=containers)
+    booking_id = seed_booking(db, shipper.org_id, dangerous=True)
+    note = _build(db, network, shipper, booking_id, containers=containers)
     dangerous = note.items[0].dangerous_goods
-    assert dangerous is not None and (dangerous.un_dangerous_goods_id, dangerous.hazard_class_code) == ("3480", "9")
+    assert dangerous is not None
+    assert (dangerous.un_dangerous_goods_id, dangerous.hazard_class_code) == ("3480", "9")
     assert note.items[1].dangerous_goods is None

@@ -71,11 +71,13 @@ def test_handover_delivery_and_amendment_keep_every_version(
         session.commit()
     assert done.status is NoteStatus.DELIVERED and done.version == 2
     handovers = [e for e in done.events if e.kind == notes.XCNH]
-    assert [(e.version, e.railway, e.place) for e in handovers] == [(1, "KTZ", "KZ-ALTYN"), (2, "TCDD", "AZBAK")]
+    assert [(e.version, e.railway, e.place) for e in handovers] == [
+        (1, "KTZ", "KZ-ALTYN"), (2, "TCDD", "AZBAK")]
     assert handovers[0].sha256 != handovers[1].sha256
     with db.session() as session:
         first = notes.get_note(session, shipper, number, version=1)
-        assert first.consignment.delivery_terms.incoterms_code == "FCA" and notes.verify_note(session, number, 1).valid
+        assert first.consignment.delivery_terms.incoterms_code == "FCA"
+        assert notes.verify_note(session, number, 1).valid
         actions = [a.action for a in session.scalars(select(AuditEntry).where(AuditEntry.entity_id == number)
                                                      .order_by(AuditEntry.id))]
     assert actions == ["consignment_note.draft", "consignment_note.issued", "consignment_note.xcnh",
@@ -119,12 +121,14 @@ def test_readers_by_kind_and_place(db: Database, network: Network,
     forwarder = org_factory(OrgKind.FORWARDER)
     number = _issued(db, network, shipper)
     with db.write_session() as session:
-        notes.add_reader_place(session, Principal.system(), customs_on_route.org_id, "AZBAK", OrgKind.CUSTOMS)
-        notes.add_reader_place(session, Principal.system(), customs_elsewhere.org_id, "PLMAL", OrgKind.CUSTOMS)
+        admin = Principal.system()
+        notes.add_reader_place(session, admin, customs_on_route.org_id, "AZBAK", OrgKind.CUSTOMS)
+        notes.add_reader_place(session, admin, customs_elsewhere.org_id, "PLMAL", OrgKind.CUSTOMS)
         with pytest.raises(InputError):
-            notes.add_reader_place(session, Principal.system(), forwarder.org_id, "AZBAK", OrgKind.FORWARDER)
+            notes.add_reader_place(session, admin, forwarder.org_id, "AZBAK", OrgKind.FORWARDER)
         with pytest.raises(PermissionDeniedError):
-            notes.add_reader_place(session, customs_on_route, customs_on_route.org_id, "BGSOF", OrgKind.CUSTOMS)
+            notes.add_reader_place(session, customs_on_route, customs_on_route.org_id, "BGSOF",
+                                   OrgKind.CUSTOMS)
         session.commit()
     with db.session() as session:
         for reader in (shipper, customs_on_route, carrier):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -121,7 +122,8 @@ def _check(booking: Booking, shipment: Shipment | None, network: Network,
         missing.append(Missing("instructions.incoterm", "Incoterm of the sale, e.g. FCA"))
     if instructions.incoterm_place is None:
         missing.append(Missing("instructions.incoterm_place", "named place of the Incoterm"))
-    for operator in sorted({leg.operator for leg in booking.legs if _mode(network, leg.service_id) == "rail"}):
+    railways = {leg.operator for leg in booking.legs if _mode(network, leg.service_id) == "rail"}
+    for operator in sorted(railways):
         if operator not in instructions.payer_codes:
             missing.append(Missing(f"instructions.payer_codes.{operator}",
                                    f"payer code for {operator}'s charges"))
@@ -158,7 +160,7 @@ def _sections(booking: Booking, network: Network,
 def _law_changes(sections: list[LogisticsTransportMovement]) -> tuple[str, ...]:
     rail = [s for s in sections if s.law is not None]
     return tuple(f"{b.departure_location.id}: {a.law} -> {b.law}"
-                 for a, b in zip(rail, rail[1:], strict=False) if a.law != b.law)
+                 for a, b in pairwise(rail) if a.law != b.law)
 
 
 def build_note(booking: Booking, shipment: Shipment | None, network: Network,

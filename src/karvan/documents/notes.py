@@ -15,14 +15,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from karvan.booking.bookings import get_booking
 from karvan.booking.shipments import get_shipment
 from karvan.documents.build import ConsignorInstructions, build_note
 from karvan.documents.model import Consignment, NoteStatus
-from karvan.documents.signing import new_key_pair, sha256_hex, sign
+from karvan.documents.signing import new_key_pair, sha256_hex, sign, verify
 from karvan.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from karvan.network.network import Network
 from karvan.store import audit
@@ -119,7 +119,7 @@ def _status(events: list[NoteEventRow], version: int) -> NoteStatus:
 
 
 def _may_read(session: Session, principal: Principal, owner: str, consignment: Consignment) -> bool:
-    if principal.org_id == owner or principal.is_corridor_admin and not principal.org_id:
+    if principal.org_id == owner or (principal.is_corridor_admin and not principal.org_id):
         return True
     if any(principal.manages_operator(c) for c in consignment.railways):
         return True
@@ -176,7 +176,8 @@ def _add_version(session: Session, principal: Principal, network: Network, booki
                                booking_id=booking_id, created_by=principal.actor,
                                instructions=instructions.model_dump(mode="json"),
                                body=consignment.model_dump(mode="json"), sha256=digest))
-    known = set(session.scalars(select(NotePlaceRow.place_code).where(NotePlaceRow.note_number == note_number)))
+    known = set(session.scalars(select(NotePlaceRow.place_code)
+                                .where(NotePlaceRow.note_number == note_number)))
     session.add_all(NotePlaceRow(note_number=note_number, place_code=p)
                     for p in sorted(consignment.place_ids - known))
     session.flush()
@@ -330,8 +331,6 @@ def add_reader_place(session: Session, principal: Principal, org_id: str, place:
 
 def verify_note(session: Session, note_number: str, version: int | None = None) -> Verification:
     """Check a note's stored content against its hash and its issuer's signature; public."""
-    from karvan.documents.signing import verify
-
     rows = _versions(session, note_number)
     row = rows[-1] if version is None else next((r for r in rows if r.version == version), None)
     if row is None:
@@ -356,6 +355,3 @@ def verify_note(session: Session, note_number: str, version: int | None = None) 
                         public_key=key.public_key_b64 if key else None,
                         issued_at=issued.at if issued else None)
 
-
-def count_versions(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(NoteVersionRow)) or 0)

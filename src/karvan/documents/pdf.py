@@ -94,11 +94,13 @@ def _contents(note: ConsignmentNote) -> dict[str, list[str]]:
         "consignor": party(c.consignor), "consignee": party(c.consignee),
         "departure": place(c.departure_location), "destination": place(c.destination_location),
         "declarations": list(c.consignor_declarations) or ["-"],
-        "attached_documents": [f"{d.type_code} {d.id} {d.name}".strip() for d in c.attached_documents] or ["-"],
+        "attached_documents": [f"{d.type_code} {d.id} {d.name}".strip()
+                               for d in c.attached_documents] or ["-"],
         "incoterm": [f"{c.delivery_terms.incoterms_code} {c.delivery_terms.relevant_location}"],
         "payment": [f"{s.carrier_id}: {s.payer_code}" for s in c.carrier_sections if s.payer_code],
         "sections": sections,
-        "equipment": [f"{e.id} {e.size_type_code} tare {e.tare_weight_kg:.0f} kg gross {e.gross_weight_kg:.0f} kg "
+        "equipment": [f"{e.id} {e.size_type_code} tare {e.tare_weight_kg:.0f} kg "
+                      f"gross {e.gross_weight_kg:.0f} kg "
                       f"seals {', '.join(s.id for s in e.seals)}" for e in c.transport_equipment],
         "goods": [f"{i.sequence_numeric}. {i.transport_equipment_id} HS {i.hs_code} {i.description}; "
                   f"{i.package_quantity} {i.package_type_code}; {i.gross_weight_kg:.0f} kg"
@@ -133,7 +135,8 @@ def render_pdf(note: ConsignmentNote, *, verify_url: str, second_language: str =
     canvas.setFont(FONT, 8)
     canvas.drawRightString(width - MARGIN - 80, height - MARGIN - 12,
                            f"No. {note.note_number}  version {note.version}  {note.status.value}")
-    canvas.drawRightString(width - MARGIN - 80, height - MARGIN - 24, f"booking {note.consignment.booking_id}")
+    canvas.drawRightString(width - MARGIN - 80, height - MARGIN - 24,
+                           f"booking {note.consignment.booking_id}")
     inner = width - 2 * MARGIN
     top = height - MARGIN - 86
     numbers = dict((key, box) for box, key in BOXES)

@@ -98,9 +98,9 @@ def _build(note: Consignment, details: TransitDetails, prepared_at: datetime) ->
                       ("messageType", "CC015C")):
         _sub(root, tag, text)
     operation = _sub(root, "TransitOperation")
-    for tag, text in (("LRN", details.lrn), ("declarationType", "T1"), ("additionalDeclarationType", "A"),
-                      ("security", "0"), ("reducedDatasetIndicator", "0"), ("bindingItinerary", "0")):
-        _sub(operation, tag, text)
+    for tag, value in (("LRN", details.lrn), ("declarationType", "T1"), ("additionalDeclarationType", "A"),
+                       ("security", "0"), ("reducedDatasetIndicator", "0"), ("bindingItinerary", "0")):
+        _sub(operation, tag, value)
     _sub(_sub(root, "CustomsOfficeOfDeparture"), "referenceNumber", details.office_of_departure)
     _sub(_sub(root, "CustomsOfficeOfDestinationDeclared"), "referenceNumber", details.office_of_destination)
     holder = _sub(root, "HolderOfTheTransitProcedure")
@@ -152,7 +152,8 @@ def _build(note: Consignment, details: TransitDetails, prepared_at: datetime) ->
         _sub(packaging, "sequenceNumber", "1")
         _sub(packaging, "typeOfPackages", item.package_type_code)
         _sub(packaging, "numberOfPackages", str(item.package_quantity))
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    message: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return message
 
 
 def schema_dir() -> Path:

@@ -60,7 +60,8 @@ def note_schema() -> dict[str, Any]:
 @router.post("/consignment-notes", status_code=201, response_model=notes.ConsignmentNote,
              summary="Draft the consignment note of a confirmed booking")
 def post_note(body: DraftRequest, principal: Principal = Depends(require_scope(Scope.WRITE)),
-              db: Database = Depends(get_db), network: Network = Depends(get_network)) -> notes.ConsignmentNote:
+              db: Database = Depends(get_db),
+              network: Network = Depends(get_network)) -> notes.ConsignmentNote:
     with db.write_session() as session:
         note = notes.draft_note(session, network, principal, body.booking_id, body.instructions)
         session.commit()
@@ -135,7 +136,8 @@ def note_pdf(request: Request, note_number: str = Path(pattern=NOTE_NUMBER),
              principal: Principal = Depends(get_principal), db: Database = Depends(get_db)) -> Response:
     with db.session() as session:
         note = notes.get_note(session, principal, note_number, version)
-    pdf = render_pdf(note, verify_url=verify_url(request, note_number, note.version), second_language=language)
+    url = verify_url(request, note_number, note.version)
+    pdf = render_pdf(note, verify_url=url, second_language=language)
     return Response(pdf, media_type="application/pdf")
 
 
