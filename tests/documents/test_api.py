@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from doc_corridor import instructions_json, seed_booking
 from fastapi.testclient import TestClient
 
 from karvan.documents import notes
 from karvan.store.models import OrgKind
 from karvan.tenancy.principal import Principal
-from tests.documents.conftest import instructions_json, seed_booking
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 NOTES = "/documents/consignment-notes"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from doc_corridor import CONTAINERS, instructions, seed_booking
 
 from karvan.booking.bookings import get_booking
 from karvan.booking.shipments import get_shipment
@@ -15,7 +16,6 @@ from karvan.errors import ConflictError
 from karvan.network.network import Network
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
-from tests.documents.conftest import CONTAINERS, instructions, seed_booking
 
 
 def _build(db: Database, network: Network, shipper: Principal, booking_id: str,

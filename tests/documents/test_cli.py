@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from doc_corridor import corridor, instructions, seed_booking
 from typer.testing import CliRunner
 
 from karvan.cli.main import app
@@ -13,7 +14,6 @@ from karvan.store.db import Database
 from karvan.store.models import OrgKind
 from karvan.tenancy import orgs
 from karvan.tenancy.principal import Principal
-from tests.documents.conftest import corridor, instructions, seed_booking
 
 runner = CliRunner()
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from doc_corridor import instructions, seed_booking
 from sqlalchemy import select, update
 
 from karvan.documents import notes
@@ -17,7 +18,6 @@ from karvan.store.db import Database
 from karvan.store.documents_models import NoteVersionRow
 from karvan.store.models import AuditEntry, OrgKind
 from karvan.tenancy.principal import Principal
-from tests.documents.conftest import instructions, seed_booking
 
 NOW = datetime(2030, 5, 6, 9, 0, tzinfo=UTC)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pypdf
 import pypdfium2
 import pytest
+from doc_corridor import CONTAINERS, instructions, seed_booking
 
 from karvan.documents import notes
 from karvan.documents.labels import LANGUAGES, labels
@@ -18,7 +19,6 @@ from karvan.documents.pdf import render_pdf
 from karvan.network.network import Network
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
-from tests.documents.conftest import CONTAINERS, instructions, seed_booking
 
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 URL = "https://karvan.example/verify/cn_x?version=1"

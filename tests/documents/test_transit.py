@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from doc_corridor import instructions, seed_booking
 
 from karvan.documents import notes, transit
 from karvan.documents.errors import MissingDataError
@@ -14,13 +15,13 @@ from karvan.documents.model import Consignment
 from karvan.network.network import Network
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
-from tests.documents.conftest import instructions, seed_booking
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 PREPARED = datetime(2030, 5, 8, 10, 0, tzinfo=UTC)
 DETAILS = transit.TransitDetails(lrn="KRV2030000017", office_of_departure="BG005800",
                                  office_of_destination="BG001000", holder_eori="BG123456789",
-                                 holder_city="Sofia", guarantee_type="1", guarantee_reference="30BG0000000000001",
+                                 holder_city="Sofia", guarantee_type="1",
+                                 guarantee_reference="30BG0000000000001",
                                  access_code="AB12")
 
 
@@ -51,11 +52,12 @@ def test_the_eu_entry_is_the_first_eu_place(consignment: Consignment) -> None:
 
 @pytest.mark.skipif(_schema_complete(), reason="the NCTS XSD set is bundled")
 def test_without_the_official_xsd_no_message_is_produced(consignment: Consignment) -> None:
-    with pytest.raises(transit.SchemaUnavailableError, match="ctypes.xsd"):
+    with pytest.raises(transit.SchemaUnavailableError, match=r"ctypes\.xsd"):
         transit.build_cc015c(consignment, DETAILS, prepared_at=PREPARED)
 
 
-@pytest.mark.skipif(not _schema_complete(), reason="the NCTS XSD set is not bundled yet: see data/ncts/README.md")
+@pytest.mark.skipif(not _schema_complete(),
+                    reason="the NCTS XSD set is not bundled yet: see data/ncts/README.md")
 def test_a_complete_declaration_validates_against_the_official_xsd(consignment: Consignment) -> None:
     message = transit.build_cc015c(consignment, DETAILS, prepared_at=PREPARED)
     assert transit.validation_errors(message) == []
