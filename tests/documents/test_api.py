@@ -37,6 +37,8 @@ def test_draft_issue_pdf_and_public_verification(tenant: Callable[..., Any], api
     public = api_client().get(f"/verify/{number}")
     assert public.status_code == 200
     assert public.json()["valid"] is True and "note" not in public.json()
+    page = api_client().get(f"/verify/{number}", headers={"Accept": "text/html"})
+    assert "Consignment note valid" in page.text and public.json()["sha256"] in page.text
     as_owner = shipper.client.get(f"/verify/{number}")
     assert as_owner.json()["note"]["consignor"]["name"] == "Xi'an Electronics Co."
 

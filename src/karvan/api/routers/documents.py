@@ -3,10 +3,11 @@ the NCTS CC015C transit declaration, and the public verification page the note's
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 
@@ -171,7 +172,19 @@ async def _verify(request: Request) -> Response:
                                         ).consignment.model_dump(mode="json")
         except (NotAuthenticatedError, NotFoundError):
             pass  # the reader's key does not allow the content: validity and hash only
+    if "text/html" in request.headers.get("accept", ""):
+        return HTMLResponse(_verification_page(body))
     return JSONResponse(body)
+
+
+def _verification_page(body: dict[str, Any]) -> str:
+    """The page a phone shows after scanning the note's QR code: a verdict, the hash and the key."""
+    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(body.get(k)))}</td></tr>" for k in (
+        "note_number", "version", "status", "sha256", "key_id", "public_key", "issued_at", "reason"))
+    verdict = "valid" if body["valid"] else "NOT VALID"
+    return (f"<!doctype html><html lang=en><meta charset=utf-8><title>CIM/SMGS {verdict}</title>"
+            f"<h1>Consignment note {verdict}</h1><table>{rows}</table>"
+            "<p>Commercial data is shown to readers whose API key allows it (JSON).</p></html>")
 
 
 def _missing(request: Request, exc: Exception) -> JSONResponse:
