@@ -10,12 +10,16 @@ import pytest
 from doc_corridor import instructions_json, seed_booking
 from fastapi.testclient import TestClient
 
-from karvan.documents import notes
+from karvan.documents import notes, transit
 from karvan.store.models import OrgKind
 from karvan.tenancy.principal import Principal
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 NOTES = "/documents/consignment-notes"
+
+
+def transit_schema_bundled() -> bool:
+    return all((transit.schema_dir() / name).is_file() for name in transit.SCHEMA_FILES)
 
 
 def _issue(tenant: Callable[..., Any], api_app: Any) -> tuple[Any, str]:
@@ -76,3 +80,20 @@ def test_every_documents_route_needs_a_key(api_client: Callable[..., TestClient]
 def test_the_schema_is_published(tenant: Callable[..., Any]) -> None:
     schema = tenant().client.get(f"{NOTES}/schema").json()
     assert {"consignor", "carrier_sections", "transport_equipment"} <= set(schema["properties"])
+
+
+def test_the_transit_declaration_lists_missing_items_and_never_returns_unvalidated_xml(
+        tenant: Callable[..., Any], api_app: Any) -> None:
+    shipper, number = _issue(tenant, api_app)
+    url = f"{NOTES}/{number}/transit-declaration"
+    partial = shipper.client.post(url, json={"lrn": "KRV1", "office_of_departure": "BG005800"})
+    assert partial.status_code == 422
+    assert "transit.guarantee_reference" in {e["field"] for e in partial.json()["errors"]}
+    complete = shipper.client.post(url, json={
+        "lrn": "KRV1", "office_of_departure": "BG005800", "office_of_destination": "BG001000",
+        "holder_eori": "BG123456789", "holder_city": "Sofia", "guarantee_type": "1",
+        "guarantee_reference": "30BG0000000000001", "access_code": "AB12"})
+    if transit_schema_bundled():
+        assert complete.status_code == 200 and complete.content.startswith(b"<?xml")
+    else:
+        assert complete.status_code == 503 and complete.json()["type"].endswith("schema-unavailable")
