@@ -29,6 +29,7 @@ from karvan.store import audit
 from karvan.store.booking_models import BookingRow
 from karvan.store.db import utc_now
 from karvan.store.documents_models import (
+    NoteCarrierRow,
     NoteEventRow,
     NotePlaceRow,
     NoteVersionRow,
@@ -176,10 +177,14 @@ def _add_version(session: Session, principal: Principal, network: Network, booki
                                booking_id=booking_id, created_by=principal.actor,
                                instructions=instructions.model_dump(mode="json"),
                                body=consignment.model_dump(mode="json"), sha256=digest))
-    known = set(session.scalars(select(NotePlaceRow.place_code)
-                                .where(NotePlaceRow.note_number == note_number)))
+    places = set(session.scalars(select(NotePlaceRow.place_code)
+                                 .where(NotePlaceRow.note_number == note_number)))
     session.add_all(NotePlaceRow(note_number=note_number, place_code=p)
-                    for p in sorted(consignment.place_ids - known))
+                    for p in sorted(consignment.place_ids - places))
+    carriers = set(session.scalars(select(NoteCarrierRow.operator_code)
+                                   .where(NoteCarrierRow.note_number == note_number)))
+    session.add_all(NoteCarrierRow(note_number=note_number, operator_code=c)
+                    for c in consignment.railways if c not in carriers)
     session.flush()
     audit.record(session, org_id=principal.org_id, actor=principal.actor,
                  action="consignment_note.draft" if version == 1 else "consignment_note.amend",
@@ -302,14 +307,11 @@ def readable_notes(session: Session, principal: Principal) -> list[str]:
     own = select(NoteVersionRow.note_number).where(NoteVersionRow.org_id == principal.org_id)
     places = select(ReaderPlaceRow.place_code).where(ReaderPlaceRow.org_id == principal.org_id)
     at_places = select(NotePlaceRow.note_number).where(NotePlaceRow.place_code.in_(places))
-    numbers = set(session.scalars(own))
+    carried = select(NoteCarrierRow.note_number).where(
+        NoteCarrierRow.operator_code.in_(sorted(principal.operator_codes)))
+    numbers = set(session.scalars(own)) | set(session.scalars(carried))
     if principal.org_kind in (OrgKind.CUSTOMS, OrgKind.RAILWAY):
         numbers |= set(session.scalars(at_places))
-    if principal.operator_codes:
-        for number, body in session.execute(select(NoteVersionRow.note_number, NoteVersionRow.body)):
-            if number not in numbers and set(principal.operator_codes) & set(
-                    Consignment.model_validate(body).railways):
-                numbers.add(number)
     return sorted(numbers)
 
 

@@ -1,5 +1,6 @@
-"""Tables of the documents capability: consignment note versions, their lifecycle events, the
-organisations' signing keys and the places whose documents a customs or railway organisation reads.
+"""Tables of the documents capability: consignment note versions, the places and railways of each note,
+their lifecycle events, the organisations' signing keys and the places whose documents a customs or
+railway organisation reads.
 
 Nothing here is updated in place: an amendment is a new version row, and issue, border handover and
 delivery are appended events that carry the hash of the version they concern.
@@ -52,6 +53,15 @@ class NotePlaceRow(Base):
 
     note_number: Mapped[str] = mapped_column(String(40), primary_key=True)
     place_code: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)
+
+
+class NoteCarrierRow(Base):
+    """A railway (operator code) carrying a section of a note's consignment: it reads the note."""
+
+    __tablename__ = "consignment_note_carriers"
+
+    note_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    operator_code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
 
 class NoteEventRow(Base):

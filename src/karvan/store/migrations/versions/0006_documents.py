@@ -1,4 +1,4 @@
-"""Documents tables: signing keys, consignment note versions, their places and lifecycle events, and
+"""Documents tables: signing keys, consignment note versions, their places, railways and lifecycle events, and
 the places customs and railway organisations read documents for. OrgKind is a plain string column, so
 the new `customs` kind needs no schema change.
 
@@ -68,6 +68,14 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_consignment_note_places_place_code"), "consignment_note_places", ["place_code"])
     op.create_table(
+        "consignment_note_carriers",
+        sa.Column("note_number", sa.String(40), nullable=False),
+        sa.Column("operator_code", sa.String(40), nullable=False),
+        sa.PrimaryKeyConstraint("note_number", "operator_code", name=op.f("pk_consignment_note_carriers")),
+    )
+    op.create_index(op.f("ix_consignment_note_carriers_operator_code"), "consignment_note_carriers",
+                    ["operator_code"])
+    op.create_table(
         "consignment_note_events",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("note_number", sa.String(40), nullable=False),
@@ -96,6 +104,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("document_reader_places", "consignment_note_events", "consignment_note_places",
+    for table in ("document_reader_places", "consignment_note_events", "consignment_note_carriers",
+                  "consignment_note_places",
                   "consignment_note_versions", "document_signing_keys"):
         op.drop_table(table)
