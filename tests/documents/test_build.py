@@ -12,6 +12,7 @@ from karvan.booking.shipments import get_shipment
 from karvan.documents.build import build_note
 from karvan.documents.errors import MissingDataError
 from karvan.documents.model import Consignment, RailLaw
+from karvan.documents.signing import sha256_hex
 from karvan.errors import ConflictError
 from karvan.network.network import Network
 from karvan.store.db import Database
@@ -83,3 +84,13 @@ def test_dangerous_goods_carry_un_number_and_class(db: Database, network: Networ
     assert dangerous is not None
     assert (dangerous.un_dangerous_goods_id, dangerous.hazard_class_code) == ("3480", "9")
     assert note.items[1].dangerous_goods is None
+
+
+def test_masses_add_up_and_the_same_input_hashes_the_same(db: Database, network: Network,
+                                                          org_factory: Callable[..., Principal]) -> None:
+    shipper = org_factory()
+    booking_id = seed_booking(db, shipper.org_id)
+    first, again = (_build(db, network, shipper, booking_id) for _ in range(2))
+    tare = sum(e.tare_weight_kg for e in first.transport_equipment)
+    assert sum(i.gross_weight_kg for i in first.items) + tare == first.total_gross_weight_kg
+    assert sha256_hex(first) == sha256_hex(again)

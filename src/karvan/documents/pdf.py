@@ -24,6 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from karvan.documents.labels import labels
+from karvan.documents.model import LogisticsLocation, TradeParty
 from karvan.documents.notes import ConsignmentNote
 
 FONT = "DejaVuSans"
@@ -72,27 +73,25 @@ def _box(canvas: Canvas, x: float, y: float, w: float, h: float, box: str, key: 
         canvas.drawString(x + 4, y - 18 - index * 9, line[: int(w / 3.9)])
 
 
+def _party(p: TradeParty) -> list[str]:
+    tax = f"  {p.tax_registration_id}" if p.tax_registration_id else ""
+    return [p.name, p.postal_address, p.country_id + tax]
+
+
+def _place(loc: LogisticsLocation) -> list[str]:
+    code = f"  station {loc.railway_station_code}" if loc.railway_station_code else ""
+    return [f"{loc.name} ({loc.country_id})", f"UN/LOCODE {loc.id}{code}"]
+
+
 def _contents(note: ConsignmentNote) -> dict[str, list[str]]:
+    """The text lines of each box."""
     c = note.consignment
-
-    def party(p: object) -> list[str]:
-        from karvan.documents.model import TradeParty
-        assert isinstance(p, TradeParty)
-        return [p.name, p.postal_address, p.country_id + (f"  {p.tax_registration_id}"
-                                                          if p.tax_registration_id else "")]
-
-    def place(loc: object) -> list[str]:
-        from karvan.documents.model import LogisticsLocation
-        assert isinstance(loc, LogisticsLocation)
-        code = f"  station {loc.railway_station_code}" if loc.railway_station_code else ""
-        return [f"{loc.name} ({loc.country_id})", f"UN/LOCODE {loc.id}{code}"]
-
     sections = [f"{s.sequence_numeric}. {s.carrier_id} {s.departure_location.id} - {s.arrival_location.id} "
                 f"{s.mode_code} {s.law.value if s.law else '(outside CIM/SMGS)'}"
                 for s in c.carrier_sections] + [f"law changes: {x}" for x in c.law_changes_at]
     return {
-        "consignor": party(c.consignor), "consignee": party(c.consignee),
-        "departure": place(c.departure_location), "destination": place(c.destination_location),
+        "consignor": _party(c.consignor), "consignee": _party(c.consignee),
+        "departure": _place(c.departure_location), "destination": _place(c.destination_location),
         "declarations": list(c.consignor_declarations) or ["-"],
         "attached_documents": [f"{d.type_code} {d.id} {d.name}".strip()
                                for d in c.attached_documents] or ["-"],
