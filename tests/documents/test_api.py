@@ -66,6 +66,9 @@ def test_customs_reads_only_consignments_passing_its_places(tenant: Callable[...
         session.commit()
     assert on_route.client.get(f"{NOTES}/{number}").status_code == 200
     assert on_route.client.get(NOTES).json() == [number]
+    booking_id = on_route.client.get(f"{NOTES}/{number}").json()["consignment"]["booking_id"]
+    assert on_route.client.get(NOTES, params={"booking_id": booking_id}).json() == [number]
+    assert on_route.client.get(NOTES, params={"booking_id": "bkg_" + "0" * 32}).json() == []
     assert elsewhere.client.get(f"{NOTES}/{number}").status_code == 404
     assert "note" not in elsewhere.client.get(f"/verify/{number}").json()
 

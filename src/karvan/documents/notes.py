@@ -301,8 +301,9 @@ def deliver(session: Session, principal: Principal, note_number: str,
     return _view(session, principal, note_number)
 
 
-def readable_notes(session: Session, principal: Principal) -> list[str]:
-    """Numbers of the notes the principal may read: its own, its railways', its places'."""
+def readable_notes(session: Session, principal: Principal, *, booking_id: str | None = None) -> list[str]:
+    """Numbers of the notes the principal may read (its own, its railways', its places'), optionally
+    only the note of one booking."""
     principal.require_scope(Scope.READ)
     own = select(NoteVersionRow.note_number).where(NoteVersionRow.org_id == principal.org_id)
     places = select(ReaderPlaceRow.place_code).where(ReaderPlaceRow.org_id == principal.org_id)
@@ -312,6 +313,9 @@ def readable_notes(session: Session, principal: Principal) -> list[str]:
     numbers = set(session.scalars(own)) | set(session.scalars(carried))
     if principal.org_kind in (OrgKind.CUSTOMS, OrgKind.RAILWAY):
         numbers |= set(session.scalars(at_places))
+    if booking_id is not None:
+        numbers &= set(session.scalars(select(NoteVersionRow.note_number)
+                                       .where(NoteVersionRow.booking_id == booking_id)))
     return sorted(numbers)
 
 

@@ -70,9 +70,10 @@ def post_note(body: DraftRequest, principal: Principal = Depends(require_scope(S
 
 
 @router.get("/consignment-notes", summary="Numbers of the notes your organisation may read")
-def get_notes(principal: Principal = Depends(get_principal), db: Database = Depends(get_db)) -> list[str]:
+def get_notes(booking_id: str | None = Query(None, pattern=RECORD_ID, description="only this booking's note"),
+              principal: Principal = Depends(get_principal), db: Database = Depends(get_db)) -> list[str]:
     with db.session() as session:
-        return notes.readable_notes(session, principal)
+        return notes.readable_notes(session, principal, booking_id=booking_id)
 
 
 @router.get("/consignment-notes/{note_number}", response_model=notes.ConsignmentNote,
