@@ -65,6 +65,13 @@ def _plan_and_book(page: Page) -> tuple[str, str, str]:
     confirmation = page.get_by_role("status").filter(has_text="Reserved departures")
     expect(confirmation).to_contain_text("confirmed", timeout=60_000)
     screenshot(page, "book-confirmed")
+    # The consignment note needs what the booking lacks (addresses, Incoterm place...): all listed at once.
+    note_form = page.get_by_role("form", name="Consignment note")
+    note_form.get_by_role("button", name="Draft consignment note").click()
+    missing = page.locator("ul.missing")
+    expect(missing).to_contain_text("shipment.parties.shipper.address")
+    expect(missing).to_contain_text("instructions.incoterm_place")
+    screenshot(page, "book-consignment-note-missing")
     ends = [(row.locator("td").nth(3).inner_text(), row.locator("td").nth(4).inner_text())
             for row in confirmation.locator("tbody tr").all()]
     origin = ends[0][0]

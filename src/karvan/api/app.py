@@ -35,6 +35,7 @@ from karvan.api.middleware import (
 from karvan.api.routers import (
     bookings,
     departures,
+    documents,
     events,
     health,
     orgs,
@@ -71,6 +72,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(quotes.router)
     app.include_router(shipments.router)
     app.include_router(bookings.router)
+    documents.install(app)
 
 
 def _integrity_conflict(request: Request, exc: Exception) -> JSONResponse:

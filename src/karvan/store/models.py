@@ -31,6 +31,7 @@ class OrgKind(StrEnum):
     PORT = "port"
     FERRY_LINE = "ferry_line"
     CORRIDOR_ADMIN = "corridor_admin"
+    CUSTOMS = "customs"
 
     @property
     def is_operator(self) -> bool:

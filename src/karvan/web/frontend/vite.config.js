@@ -33,7 +33,7 @@ export function sourceHash() {
 /** `npm run dev` serves the source and passes API calls to a running `karvan serve` ($KARVAN_API). */
 const API = process.env.KARVAN_API || 'http://127.0.0.1:8000';
 const API_PATHS = ['/orgs', '/network', '/plan', '/quotes', '/shipments', '/bookings', '/track', '/stream',
-  '/events', '/departures', '/analytics', '/web-config.json'];
+  '/events', '/departures', '/analytics', '/documents', '/verify', '/web-config.json'];
 
 export default defineConfig({
   base: '/',

@@ -1,6 +1,7 @@
 // Book: from the itinerary chosen on Plan, declare containers and parties; the API's validation shows next
 // to each field, and the confirmation lists the departures reserved.
 import { api } from '../api.js';
+import { notePanel } from '../documents.js';
 import { figures, legsList, normaliseItinerary } from '../itinerary.js';
 import { announce, clearFieldErrors, empty, errorBox, field, fill, fmt, h, loading, showFieldErrors, table } from '../ui.js';
 import { CONTAINER_TYPES, SELECTED_KEY } from './plan.js';
@@ -175,5 +176,6 @@ function confirmation(booking, shipment, go) {
       { label: 'Departs', value: (d) => fmt.when(d.departs_at) },
       { label: 'Arrives', value: (d) => fmt.when(d.arrives_at) },
     ], booking.legs, { caption: 'Reserved departures' }),
-    h('p', {}, h('button', { type: 'button', onclick: () => go('track', shipment.id) }, 'Track this shipment')));
+    h('p', {}, h('button', { type: 'button', onclick: () => go('track', shipment.id) }, 'Track this shipment')),
+    booking.status === 'confirmed' ? notePanel(booking, shipment) : null);
 }

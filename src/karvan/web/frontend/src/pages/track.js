@@ -2,6 +2,7 @@
 // positions on a live map that moves as events arrive (server-sent events), and a timeline per container
 // with its exceptions. Routes: #/track, #/track/<shipment id>, #/track/container/<number>.
 import { api, follow } from '../api.js';
+import { bookingNote, noteCard } from '../documents.js';
 import { linkIndex } from '../itinerary.js';
 import { createMap, L } from '../map.js';
 import { announce, empty, errorBox, field, fill, fmt, h, loading, showFieldErrors, table } from '../ui.js';
@@ -90,8 +91,9 @@ function liveView(detail, { title, shipment, container, onState }) {
   const mapEl = h('div', { class: 'map short', id: 'track-map', role: 'region', 'aria-label': 'Container positions' });
   const live = h('span', { class: 'live', role: 'status' }, 'connecting…');
   const containers = h('div', { class: 'containers-state' }, loading('Loading tracking state…'));
+  const notes = h('div', { class: 'documents' });
   fill(detail, h('div', { class: 'page-head' }, h('h2', {}, title), live),
-    h('div', { class: 'split' }, mapEl, h('aside', { class: 'side', 'aria-label': 'Containers' }, containers)));
+    h('div', { class: 'split' }, mapEl, h('aside', { class: 'side', 'aria-label': 'Containers' }, containers)), notes);
   const map = createMap(mapEl);
   const route = L.layerGroup().addTo(map);
   const trails = L.layerGroup().addTo(map);
@@ -107,7 +109,10 @@ function liveView(detail, { title, shipment, container, onState }) {
     const shipmentId = shipment || shipments?.items.find((s) => s.containers.some((c) => c.number === container))?.id;
     const booking = shipmentId && bookings.items.find((b) => b.shipment_id === shipmentId);
     if (map.removed) return;
-    if (booking) drawBookedRoute(route, booking, network);
+    if (booking) {
+      drawBookedRoute(route, booking, network);
+      bookingNote(booking).then((note) => note && notes.append(noteCard(note))).catch(() => {});
+    }
     const bounds = route.getLayers().length ? L.featureGroup(route.getLayers()).getBounds() : null;
     if (bounds?.isValid()) map.fitBounds(bounds, { padding: [30, 30], animate: false }); else fitTo(map, geo);
   });
