@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from karvan.cli.common import console, one_line_errors
-from karvan.cli.events import open_database
+from karvan.cli.database import open_database, read_database
 from karvan.documents import notes, transit
 from karvan.documents.labels import LANGUAGES
 from karvan.documents.model import Consignment
@@ -32,12 +32,8 @@ def schema() -> None:
 def verify(note: str = typer.Argument(..., help="note number, cn_..."),
            version: int | None = typer.Option(None, "--version", min=1)) -> None:
     """Check a note against its hash and its issuer's signature; exit 1 if it does not verify."""
-    db = open_database()
-    try:
-        with db.session() as session:
-            result = notes.verify_note(session, note, version)
-    finally:
-        db.dispose()
+    with read_database() as db, db.session() as session:
+        result = notes.verify_note(session, note, version)
     console.print(f"{result.note_number} v{result.version} {'valid' if result.valid else 'INVALID'}: "
                   f"{result.reason}; sha256 {result.sha256}", markup=False, highlight=False)
     if not result.valid:
@@ -52,12 +48,8 @@ def pdf(note: str = typer.Argument(..., help="note number, cn_..."),
         base_url: str = typer.Option(DEFAULT_BASE_URL, "--base-url", help="where the verification page is")
         ) -> None:
     """Write the note as a PDF in the layout of the paper form."""
-    db = open_database()
-    try:
-        with db.session() as session:
-            found = notes.get_note(session, Principal.system(), note)
-    finally:
-        db.dispose()
+    with read_database() as db, db.session() as session:
+        found = notes.get_note(session, Principal.system(), note)
     url = f"{base_url.rstrip('/')}/verify/{note}?version={found.version}"
     out.write_bytes(render_pdf(found, verify_url=url, second_language=language))
     console.print(f"wrote {out}", markup=False, highlight=False)
@@ -74,12 +66,8 @@ def cc015c(note: str = typer.Argument(..., help="note number, cn_..."),
         given = transit.TransitDetails.model_validate_json(details.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise InputError(f"cannot read {details}: {error}".replace("\n", " "), field="--details") from None
-    db = open_database()
-    try:
-        with db.session() as session:
-            found = notes.get_note(session, Principal.system(), note)
-    finally:
-        db.dispose()
+    with read_database() as db, db.session() as session:
+        found = notes.get_note(session, Principal.system(), note)
     if not found.events:
         raise InputError(f"consignment note {note} is a draft", fix="issue it first")
     out.write_bytes(transit.build_cc015c(found.consignment, given, prepared_at=found.events[-1].at))

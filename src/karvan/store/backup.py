@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, MetaData, Table, func, inspect, select, text
@@ -76,7 +76,7 @@ def _partitions(conn: Connection) -> set[str]:
 
 def _rebuild_event_keys(conn: Connection) -> Table:
     """PostgreSQL: the key table again from the restored events (same sequence numbers)."""
-    keys = EventKeyRow.__table__
+    keys = cast(Table, EventKeyRow.__table__)
     columns = [c.name for c in keys.columns]
     conn.execute(keys.delete())
     conn.execute(keys.insert().from_select(columns, select(*(EventRow.__table__.c[c] for c in columns))))
