@@ -71,7 +71,7 @@ class _Clock(datetime):
 
 def test_track_follows_the_booked_plan_and_flags_a_missed_connection(
         api_app: FastAPI, tenant: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("karvan.tracking.service.datetime", _Clock)
+    monkeypatch.setattr("karvan.api.routers.track.datetime", _Clock)
     monkeypatch.setattr(_Clock, "at", T0)
     ktz = tenant("railway", operators=["KTZ"], scope="write")
     owner = tenant("shipper", scope="read")

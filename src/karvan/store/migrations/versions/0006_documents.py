@@ -3,7 +3,7 @@ the places customs and railway organisations read documents for. OrgKind is a pl
 the new `customs` kind needs no schema change.
 
 Revision ID: 0006_documents
-Revises: 0005_event_partitions
+Revises: 0002_booking, 0005_event_partitions (notes refer to bookings)
 Create Date: 2026-12-05
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_documents"
-down_revision: str | Sequence[str] | None = "0005_event_partitions"
+down_revision: str | Sequence[str] | None = ("0002_booking", "0005_event_partitions")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
