@@ -84,10 +84,10 @@ def count(db: Database, table: str) -> int:
 
 
 def test_an_old_database_upgrades_in_place_keeping_its_events(fresh_url: str) -> None:
-    upgrade(fresh_url, "0003_tracking")
+    upgrade(fresh_url, "0004_tracking_standards")
     db = Database(fresh_url)
     try:
-        old = Table("tracking_events", MetaData(), autoload_with=db.engine)  # the table as 0003 left it
+        old = Table("tracking_events", MetaData(), autoload_with=db.engine)  # the table as 0004 left it
         events = [event(1, 31, 0, "a"), event(2, 1, 1, "b"), event(3, 15, 0, "c"), event(3, 16, 1, "d")]
         with db.engine.begin() as conn:
             for e in events:
@@ -120,7 +120,7 @@ def test_downgrade_gives_the_plain_table_back_with_every_event(fresh_url: str) -
             store_events(session, [event(1, 5, 0, "a"), event(7, 5, 1, "b")], now=RECEIVED)
             session.commit()
         before = stored_rows(db)
-        downgrade(fresh_url, "0003_tracking")
+        downgrade(fresh_url, "0004_tracking_standards")
         assert stored_rows(db) == before and set(where_stored(db).values()) == {"tracking_events"}
         upgrade(fresh_url)
         assert stored_rows(db) == before
