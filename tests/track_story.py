@@ -74,7 +74,7 @@ class Clock(datetime):
     at = T0
 
     @classmethod
-    def now(cls, tz: Any = None) -> Clock:  # type: ignore[override]
+    def now(cls, tz: Any = None) -> Clock:
         return cls.fromtimestamp(cls.at.timestamp(), tz)
 
 
@@ -85,5 +85,5 @@ def pinned_app() -> FastAPI:
     from karvan.api.routers import track
 
     Clock.at = datetime.fromisoformat(os.environ["KARVAN_TEST_NOW"])
-    track.datetime = Clock  # type: ignore[misc]
+    track.datetime = Clock  # type: ignore[attr-defined]
     return create_app()
