@@ -137,7 +137,7 @@ def test_plan_book_report_and_track_live(browser: Browser, page: Page, web_serve
 
     # A container can be looked up by number too.
     track.goto("/#/track")
-    track.get_by_label("Container number").fill(CONTAINER.lower())
+    track.get_by_label("Container, SSCC or booking reference").fill(CONTAINER.lower())
     track.get_by_role("button", name="Find").click()
     expect(track.get_by_role("heading", name=f"Container {CONTAINER}")).to_be_visible()
     expect(track.locator(f".container-marker[data-locode='{destination}']")).to_be_visible()

@@ -20,6 +20,7 @@ from karvan.tracking import hub, links, outbox
 from karvan.tracking.authz import NetworkSource
 from karvan.tracking.formats import Document
 from karvan.tracking.ingest import IngestReport, ingest
+from karvan.tracking.model import ContainerEvent
 from karvan.tracking.repository import StoredEvent, container_events
 from karvan.tracking.state import ContainerState, derive
 
@@ -66,7 +67,7 @@ def state_json(state: ContainerState) -> dict[str, Any]:
         "status": state.status,
         "last_event": None if last is None else {
             "type": last.code, "event_type": last.event_type.value, "time": last.event_time.isoformat(),
-            "locode": last.locode, "facility": last.facility},
+            "locode": last.locode, "facility": last.facility, **_coordinates(last)},
         "eta": None if state.eta is None else {
             "p50": state.eta.p50.isoformat(), "p90": state.eta.p90.isoformat(),
             "destination": state.eta.destination, "basis": state.eta.basis,
@@ -89,8 +90,14 @@ def event_json(stored: StoredEvent) -> dict[str, Any]:
                            "time": event.event_time.isoformat(), "locode": event.locode}
     if event.container is not None:
         out["container"] = event.container
-    if event.latitude is not None and event.longitude is not None:
-        out["latitude"], out["longitude"] = event.latitude, event.longitude
+    out.update(_coordinates(event))
     if event.details.get("bizStep"):
         out["biz_step"] = event.details["bizStep"]
     return out
+
+
+def _coordinates(event: ContainerEvent) -> dict[str, float]:
+    """The position an event was reported with (an IoT device, an EPCIS geo read point), or nothing."""
+    if event.latitude is None or event.longitude is None:
+        return {}
+    return {"latitude": event.latitude, "longitude": event.longitude}
