@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from statistics import NormalDist
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -56,6 +57,7 @@ DEFAULT_HEADWAY = timedelta(days=7)
 NO_PLAN_SPREAD = 0.2
 """Without a timetable, p90 = p50 + 20 % of the time still to go (at least 12 h): estimate."""
 _Z90 = 1.2816
+_NORMAL = NormalDist()
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,28 @@ def _draw(rng: np.random.Generator, p50_s: float, p90_s: float) -> Draws | float
     return p50_s * np.exp(sigma * rng.standard_normal(SAMPLES))
 
 
-def _draw_steps(rng: np.random.Generator, steps: Sequence[Step]) -> Draws | float:
+def _draw_beyond(rng: np.random.Generator, p50_s: float, p90_s: float, elapsed_s: float) -> Draws | float:
+    """`_draw` given that the duration has already lasted `elapsed_s`: the log-normal truncated below
+    at `elapsed_s`, sampled by its inverse distribution function. A container that has waited 60 h
+    of a 36 h median dwell is not about to leave; it is in the tail, and waits on from there."""
+    if elapsed_s <= 0 or p50_s <= 0:
+        return _draw(rng, p50_s, p90_s)
+    if p90_s <= p50_s:
+        return float(max(p50_s, elapsed_s))
+    sigma = math.log(p90_s / p50_s) / _Z90
+    low = _NORMAL.cdf(math.log(elapsed_s / p50_s) / sigma)
+    if low >= 1 - 1e-9:
+        return float(elapsed_s)  # so far past the model's tail that it says nothing more
+    u = low + (1 - low) * rng.random(SAMPLES)
+    z = np.fromiter((_NORMAL.inv_cdf(min(v, 1 - 1e-12)) for v in u), float, SAMPLES)
+    return np.maximum(p50_s * np.exp(sigma * z), elapsed_s)
+
+
+def _draw_steps(rng: np.random.Generator, steps: Sequence[Step], elapsed_s: float = 0.0) -> Draws | float:
+    """The dwell of `steps` in sequence; given `elapsed_s` already spent, their sum is drawn as one
+    log-normal with the summed p50 and p90 (the planner's own reading of a transfer), truncated there."""
+    if elapsed_s > 0 and steps:
+        return _draw_beyond(rng, sum(s.p50_s for s in steps), sum(s.p90_s for s in steps), elapsed_s)
     total: Draws | float = 0.0
     for step in steps:
         total = total + _draw(rng, step.p50_s, step.p90_s)
@@ -248,6 +271,8 @@ class _Path:
     hops: tuple[_Hop, ...]
     finish: Transfer
     start_s: int
+    place: str
+    """where the container was last reported"""
     replan: Replan | None
     next_report_s: int
 
@@ -308,7 +333,7 @@ def _path(network: Network, plan: Plan, last: ContainerEvent | None, now: dateti
         return None
     end = hops[-1]
     finish = rules.finishing(end.line.stops[end.alight], rules.arrival(end.line, end.alight))
-    return _Path(tuple(hops), finish, where.time_s, replan,
+    return _Path(tuple(hops), finish, where.time_s, where.place, replan,
                  next_report if next_report is not None else hops[0].departs_s)
 
 
@@ -321,18 +346,32 @@ def _departures(line: Line, board: int, first_s: int, until_s: float) -> Draws:
     return np.array(found)
 
 
+def _not_ready_for(hop: _Hop, path: _Path, floor_s: int) -> int:
+    """Seconds of dwell a container standing silent where it was last reported has already had: it
+    missed every departure of `hop`'s service from there up to `floor_s`, so it was not ready for the
+    last of them (a departure it could have taken says nothing until it has passed)."""
+    line, offset = hop.line, hop.line.offsets_s[hop.board]
+    if line.stops[hop.board] != path.place or floor_s <= path.start_s:
+        return 0
+    last = line.calendar.last_at_or_before(floor_s - offset, path.start_s - offset)
+    return 0 if last is None else last + offset - path.start_s
+
+
 def _sample(path: _Path, rng: np.random.Generator, floor_s: int) -> Draws:
     """Arrival times (seconds) of `SAMPLES` draws along the path; a draw not ready for a departure
     takes the same service's next one."""
     t: Draws = np.full(SAMPLES, float(path.start_s))
-    for hop in path.hops:
+    silent_s = max(floor_s - path.start_s, 0)
+    for k, hop in enumerate(path.hops):
         line = hop.line
-        run = _draw(rng, line.offsets_s[hop.alight] - line.offsets_s[hop.board],
-                    line.offsets_p90_s[hop.alight] - line.offsets_p90_s[hop.board])
-        if hop.departs_s < 0:
-            t = np.maximum(t + run, floor_s)
+        p50_s = line.offsets_s[hop.alight] - line.offsets_s[hop.board]
+        p90_s = line.offsets_p90_s[hop.alight] - line.offsets_p90_s[hop.board]
+        if hop.departs_s < 0:  # silent on board: the rest of the run has lasted at least that long
+            t = np.maximum(t + _draw_beyond(rng, p50_s, p90_s, silent_s), floor_s)
             continue
-        ready = np.maximum(t + _draw_steps(rng, hop.before.steps if hop.before else ()), floor_s)
+        run = _draw(rng, p50_s, p90_s)
+        waited = _not_ready_for(hop, path, floor_s) if k == 0 else 0
+        ready = np.maximum(t + _draw_steps(rng, hop.before.steps if hop.before else (), waited), floor_s)
         depart = np.full(SAMPLES, float(hop.departs_s))
         late = ready > depart
         if late.any():
