@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import math
 import zlib
-from statistics import NormalDist
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from statistics import NormalDist
 
 import numpy as np
 from numpy.typing import NDArray
