@@ -89,3 +89,29 @@ def test_track_follows_the_booked_plan_and_flags_a_missed_connection(
     missed = [e for e in late["exceptions"] if e["kind"] == "missed_connection"]
     assert len(missed) == 1 and missed[0]["locode"] == "KZAAU"
     assert late["eta"]["p50"] > on_time["eta"]["p50"] and late["eta"]["p90"] >= late["eta"]["p50"]
+
+
+def test_a_missed_connection_is_raised_once_when_the_late_arrival_is_stored(
+        api_app: FastAPI, tenant: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("karvan.api.routers.track.datetime", _Clock)
+    monkeypatch.setattr("karvan.tracking.service.datetime", _Clock)
+    ktz = tenant("railway", operators=["KTZ"], scope="write")
+    owner = tenant("shipper", scope="read")
+    _book(api_app, owner.org_id, ktz.org_id)
+    monkeypatch.setattr(_Clock, "at", T0)
+    assert ktz.client.post("/events", json={"events": [_move("DEPA", "KZDOS", 0)]}).status_code == 200
+    assert not owner.client.get(f"/track/{CONTAINER}").json()["exceptions"]
+    monkeypatch.setattr(_Clock, "at", T0 + timedelta(hours=250))
+    assert ktz.client.post("/events", json={"events": [_move("ARRI", "KZAAU", 250)]}).status_code == 200
+    first = [e for e in owner.client.get(f"/track/{CONTAINER}").json()["exceptions"]
+             if e["kind"] == "missed_connection"]
+    assert len(first) == 1 and first[0]["raised_at"] == (T0 + timedelta(hours=250)).isoformat()
+    # read later, and another report stored: the same cause, still the first raising (the message
+    # follows the current re-plan)
+    monkeypatch.setattr(_Clock, "at", T0 + timedelta(hours=260))
+    discharged = dcsa30_event("DISC-KZAAU", "EQUIPMENT", "DISC", (T0 + timedelta(hours=255)).isoformat(),
+                              container=CONTAINER, locode="KZAAU")
+    assert ktz.client.post("/events", json={"events": [discharged]}).status_code == 200
+    again = [e for e in owner.client.get(f"/track/{CONTAINER}").json()["exceptions"]
+             if e["kind"] == "missed_connection"]
+    assert [(e["cause"], e["raised_at"]) for e in again] == [(e["cause"], e["raised_at"]) for e in first]
