@@ -316,7 +316,11 @@ def _path(network: Network, plan: Plan, last: ContainerEvent | None, now: dateti
             came, place = rules.arrival(line, span[1]), leg.destination
             continue
         by_booked = _same_services(rules, legs[legs.index(leg):], place, t, came, floor)
-        found = _continuation(network, place, plan.destination, max(t, floor), came, by_booked)
+        # the search adds the dwell to the time it is given: a container silent past `floor` has had
+        # that much of it already, as `_same_services` and the sampling take it
+        ready = max(t, floor - before.seconds)
+        found = _continuation(network, place, plan.destination, ready, came, by_booked) \
+            or _continuation(network, place, plan.destination, ready, came)
         if found is None or not found[1]:
             return None
         rules, rest = found
