@@ -8,7 +8,8 @@ the planner uses (log-normal by p50 and p90), with disruptions:
   e.g. Caspian ferries 50 % cancelled in Nov-Dec): a cancelled sailing leaves at the next departure;
 - late trains: 10 % of rail legs run 12-72 h late (estimate: the corridor's reported delays);
 - closures from scenarios/ (the Altynkol closure of 21 days): nothing leaves a closed place.
-A container that misses a booked departure takes the next departure of the same service. The
+A container that misses a booked departure (or whose sailing is cancelled) is re-booked onto the
+service, its own or another running the same stretch, whose next departure arrives first. The
 journey reports DEPA at boarding and ARRI at every later stop of each service (intermediate ones
 included); after each report the ETA is recomputed (now = the report's time) and compared with the
 actual arrival, by whole days to arrival.
@@ -121,6 +122,24 @@ def _next_departure(w: World, rng: random.Random, line: Line, board: int, ready:
             return departs
 
 
+def _first_arrival(w: World, rng: random.Random, origin: str, destination: str, ready: datetime,
+                   causes: set[str]) -> tuple[Line, int, int, datetime]:
+    """A container that missed its booked departure is re-booked onto the service (its own or another
+    running the same stretch) whose next departure arrives first by the timetable."""
+    best: tuple[datetime, Line, int, int, datetime, set[str]] | None = None
+    for line in w.lines.values():
+        if origin in line.stops and destination in line.stops[line.stops.index(origin) + 1:]:
+            board, met = line.stops.index(origin), set()
+            alight = line.stops.index(destination, board + 1)
+            departs = _next_departure(w, rng, line, board, ready, met)
+            arrives = departs + timedelta(seconds=line.offsets_s[alight] - line.offsets_s[board])
+            if best is None or arrives < best[0]:
+                best = (arrives, line, board, alight, departs, met)
+    assert best is not None
+    causes |= best[5]
+    return best[1], best[2], best[3], best[4]
+
+
 @dataclass
 class Journey:
     """One replayed journey: the booked plan, what was reported, when it arrived, and what went wrong."""
@@ -166,16 +185,18 @@ def replay(w: World, itinerary: Itinerary, rng: random.Random) -> Journey:
                 ready += timedelta(hours=_dwell_hours(w, rng, handlings.pop(0), line.mode in WATER))
         elif handlings and handlings[0].place.locode == leg.origin.locode:
             handlings.pop(0)  # the origin's handling is before the booked departure
+        departs = leg.departure
         if ready > leg.departure:
             journey.causes.add("missed")
-        departs = leg.departure if ready <= leg.departure else _next_departure(w, rng, line, board, ready,
-                                                                               journey.causes)
-        if departs == leg.departure and w.closed_until(leg.origin.locode, departs):
+        elif w.closed_until(leg.origin.locode, departs):
             journey.causes.add("closure")
-            departs = _next_departure(w, rng, line, board, departs + timedelta(minutes=1), journey.causes)
-        elif departs == leg.departure and line.mode in WATER and w.cancelled(rng, line, departs):
+            ready = departs + timedelta(minutes=1)
+        elif line.mode in WATER and w.cancelled(rng, line, departs):
             journey.causes.add("storm")
-            departs = _next_departure(w, rng, line, board, departs + timedelta(minutes=1), journey.causes)
+            ready = departs + timedelta(minutes=1)
+        if ready > leg.departure:
+            line, board, alight, departs = _first_arrival(w, rng, leg.origin.locode, leg.destination.locode,
+                                                          ready, journey.causes)
         p50 = (line.offsets_s[alight] - line.offsets_s[board]) / 3600
         p90 = (line.offsets_p90_s[alight] - line.offsets_p90_s[board]) / 3600
         run = _lognormal(rng, p50, p90)

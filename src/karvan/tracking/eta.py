@@ -267,8 +267,36 @@ def _continuation(network: Network, place: str, destination: str, ready_s: int, 
 
 
 @dataclass(frozen=True)
+class _Ride:
+    """A service's run from one stop to another, by stop index."""
+
+    line: Line
+    board: int
+    alight: int
+
+
+def _rides(rules: Rules, hop: _Hop) -> tuple[_Ride, ...]:
+    """The services this cargo may take from `hop`'s boarding stop to its alighting stop (its own
+    included), cached on the network."""
+    start, end = hop.line.stops[hop.board], hop.line.stops[hop.alight]
+    key = ("eta_rides", start, end, rules.usable_key)
+    found: tuple[_Ride, ...] | None = rules.scratch.get(key)
+    if found is None:
+        rides = []
+        for line in rules.lines:
+            if rules.usable[line.index] and start in line.stops:
+                board = line.stops.index(start)
+                if end in line.stops[board + 1:]:
+                    rides.append(_Ride(line, board, line.stops.index(end, board + 1)))
+        found = rules.scratch[key] = tuple(rides) or (_Ride(hop.line, hop.board, hop.alight),)
+    return found
+
+
+@dataclass(frozen=True)
 class _Path:
     hops: tuple[_Hop, ...]
+    rides: tuple[tuple[_Ride, ...], ...]
+    """for each hop, the services a draw that misses its departure may take instead"""
     finish: Transfer
     start_s: int
     place: str
@@ -337,7 +365,8 @@ def _path(network: Network, plan: Plan, last: ContainerEvent | None, now: dateti
         return None
     end = hops[-1]
     finish = rules.finishing(end.line.stops[end.alight], rules.arrival(end.line, end.alight))
-    return _Path(tuple(hops), finish, where.time_s, where.place, replan,
+    return _Path(tuple(hops), tuple(_rides(rules, hop) for hop in hops), finish, where.time_s, where.place,
+                 replan,
                  next_report if next_report is not None else hops[0].departs_s)
 
 
@@ -350,20 +379,30 @@ def _departures(line: Line, board: int, first_s: int, until_s: float) -> Draws:
     return np.array(found)
 
 
-def _not_ready_for(hop: _Hop, path: _Path, floor_s: int) -> int:
-    """Seconds of dwell a container standing silent where it was last reported has already had: it
-    missed every departure of `hop`'s service from there up to `floor_s`, so it was not ready for the
-    last of them (a departure it could have taken says nothing until it has passed)."""
-    line, offset = hop.line, hop.line.offsets_s[hop.board]
-    if line.stops[hop.board] != path.place or floor_s <= path.start_s:
+def _not_ready_for(path: _Path, floor_s: int) -> int:
+    """Seconds of dwell a container standing silent where it was last reported has already had. It
+    waits for its booked departure (or the one it missed); from then on it takes the first departure
+    of any service running the stretch, so it was not ready for the last of those up to `floor_s`.
+    Departures before the one it waits for say nothing, nor does one that has not passed."""
+    hop = path.hops[0]
+    if hop.departs_s < 0 or hop.line.stops[hop.board] != path.place:
         return 0
-    last = line.calendar.last_at_or_before(floor_s - offset, path.start_s - offset)
-    return 0 if last is None else last + offset - path.start_s
+    missed = path.replan.missed_departure if path.replan and path.replan.place == path.place else None
+    since = _epoch(missed) if missed is not None else hop.departs_s
+    if since > floor_s or since < path.start_s:
+        return 0
+    last = since
+    for ride in path.rides[0]:
+        offset = ride.line.offsets_s[ride.board]
+        found = ride.line.calendar.last_at_or_before(floor_s - offset, since - offset)
+        last = max(last, found + offset) if found is not None else last
+    return last - path.start_s
 
 
 def _sample(path: _Path, rng: np.random.Generator, floor_s: int) -> Draws:
     """Arrival times (seconds) of `SAMPLES` draws along the path; a draw not ready for a departure
-    takes the same service's next one."""
+    takes the next departure that arrives first of that service or another running the same stretch
+    (Aktau to Alat by either ferry line), as a forwarder re-books a missed container."""
     t: Draws = np.full(SAMPLES, float(path.start_s))
     silent_s = max(floor_s - path.start_s, 0)
     for k, hop in enumerate(path.hops):
@@ -374,15 +413,29 @@ def _sample(path: _Path, rng: np.random.Generator, floor_s: int) -> Draws:
             t = np.maximum(t + _draw_beyond(rng, p50_s, p90_s, silent_s), floor_s)
             continue
         run = _draw(rng, p50_s, p90_s)
-        waited = _not_ready_for(hop, path, floor_s) if k == 0 else 0
+        waited = _not_ready_for(path, floor_s) if k == 0 else 0
         ready = np.maximum(t + _draw_steps(rng, hop.before.steps if hop.before else (), waited), floor_s)
-        depart = np.full(SAMPLES, float(hop.departs_s))
-        late = ready > depart
+        pace = np.broadcast_to(run / p50_s if p50_s > 0 else 1.0, (SAMPLES,))
+        t = hop.departs_s + pace * p50_s
+        late = ready > hop.departs_s
         if late.any():
-            times = _departures(line, hop.board, hop.departs_s, float(ready.max()))
-            depart[late] = times[np.searchsorted(times, ready[late])]
-        t = depart + run
+            t[late] = _earliest_arrival(path.rides[k], ready[late], pace[late])
     return t + _draw_steps(rng, path.finish.steps)
+
+
+def _earliest_arrival(rides: Sequence[_Ride], ready: Draws, pace: Draws) -> Draws:
+    """Arrival of each draw by the first of `rides` to arrive when it leaves at its next departure
+    after `ready`, the run taking `pace` times its p50 (a slow draw is slow on any of them)."""
+    best = np.full(len(ready), np.inf)
+    for ride in rides:
+        offset = ride.line.offsets_s[ride.board]
+        run_s = ride.line.offsets_s[ride.alight] - offset
+        first = ride.line.calendar.next_at_or_after(int(ready.min()) - offset,
+                                                    math.ceil(ready.max()) + 90 * 86_400 - offset)
+        if first is not None:
+            times = _departures(ride.line, ride.board, first + offset, float(ready.max()))
+            best = np.minimum(best, times[np.searchsorted(times, ready)] + pace * run_s)
+    return np.where(np.isfinite(best), best, ready + pace)
 
 
 def _seed(last: ContainerEvent | None, plan: Plan) -> int:
