@@ -2,8 +2,10 @@
 
 Journeys: five origin-destination pairs over the bundled network (four through the Caspian ports,
 one the Northern route), booked by the planner for 100 departure dates spread over 2026, 500 in all.
-Each journey is then run once as "what happened", drawn from the same run and dwell distributions
-the planner uses (log-normal by p50 and p90), with disruptions:
+Each journey is then run once as "what happened", drawn from the same run and dwell figures the
+planner uses (log-normal by p50 and p90; port dwells by direction, in their calm-month figure, since
+the storm season's wait for a sailing is the cancelled sailings below, not added twice; every dwell
+capped at the longest corridor wait on record), with disruptions:
 - storm-cancelled sailings: the simulation's storm seasons (src/karvan/simulation/corridor.yaml,
   e.g. Caspian ferries 50 % cancelled in Nov-Dec): a cancelled sailing leaves at the next departure;
 - late trains: 10 % of rail legs run 12-72 h late (estimate: the corridor's reported delays);
@@ -11,16 +13,19 @@ the planner uses (log-normal by p50 and p90), with disruptions:
 A container that misses a booked departure (or whose sailing is cancelled) is re-booked onto the
 service, its own or another running the same stretch, whose next departure arrives first. The
 journey reports DEPA at boarding and ARRI at every later stop of each service (intermediate ones
-included); after each report the ETA is recomputed (now = the report's time) and compared with the
-actual arrival, by whole days to arrival.
+included). The ETA is read at each report and once a day between reports (a customer reading the
+Track page; a silent container is scored while silent) and compared with the actual arrival, by
+whole days to arrival.
 
-Printed for the method of this release ("after") and the one before it ("before": the booked legs
-walked with p50/p90 times, a missed leg moved by whole average headways, every dwell record at a
+Printed for the method of this release ("after") and the one before issue 14 ("before": the booked
+legs walked with p50/p90 times, a missed leg moved by whole average headways, every dwell record at a
 place summed; kept here only to measure against): the mean absolute error of p50 in hours, and the
-share of arrivals inside [p50 - (p90 - p50), p90], by days to arrival; then p50/p99 ms of one
-recomputation. The truth comes from the same distributions the new estimate samples, so its
-accuracy here is an upper bound of what real feeds will give; the disruptions are the part neither
-method is told about.
+share of arrivals inside [p50 - (p90 - p50), p90], by days to arrival, with the bias (mean signed
+error, + = ETA late) and spread of "after"; the same by what happened to the journey; then p50/p99 ms
+of one recomputation. The truth comes from the same figures the estimate samples, so its accuracy
+here is an upper bound of what real feeds will give; the disruptions are the part neither method is
+told about. To measure another version of the ETA against the same truth, run this file with
+PYTHONPATH pointing at that version's src (the "before" columns, identical, show the truth is too).
 
     PYTHONPATH=src python benchmarks/eta.py [--dates 100]
 """
