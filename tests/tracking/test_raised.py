@@ -8,10 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from karvan.network.network import Network
 from karvan.store.db import Database
 from karvan.store.tracking_models import RaisedExceptionRow
 from karvan.tracking.exceptions import Severity, TrackingException
 from karvan.tracking.raised import raise_new, raised_at
+from karvan.tracking.service import raise_exceptions
 
 T0 = datetime(2026, 11, 20, 8, tzinfo=UTC)
 MISSED = TrackingException("missed_connection", "missed KMTF-AAU-ALA 2026-11-20 00:00 UTC", "KZAAU",
@@ -58,3 +60,12 @@ def test_however_often_causes_are_found_each_is_recorded_once(db: Database,
         rows = session.scalar(select(func.count()).select_from(RaisedExceptionRow)
                               .where(RaisedExceptionRow.container == container))
     assert rows == len(told)
+
+
+def test_a_container_without_a_booking_raises_nothing_and_loads_no_network(db: Database) -> None:
+    def no_network() -> Network:
+        raise AssertionError("the network is loaded only for a booked container")
+
+    with db.write_session() as session:
+        assert raise_exceptions(session, ["MSKU0000001", "TGHU0000000"], no_network, T0) == []
+        assert session.scalar(select(func.count()).select_from(RaisedExceptionRow)) == 0

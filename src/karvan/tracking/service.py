@@ -7,7 +7,7 @@ it announces the new events to live listeners (SSE).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -46,7 +46,7 @@ def import_document(db: Database, document: Document, principal: Principal, netw
     return report
 
 
-def raise_exceptions(session: Session, containers: Iterable[str], network: NetworkSource,
+def raise_exceptions(session: Session, containers: Sequence[str], network: NetworkSource,
                      now: datetime) -> list[tuple[str, TrackingException]]:
     """Record the exceptions of each booked container whose cause has not been raised yet, in the
     caller's transaction; returns them. Also the sweep for causes that come with the clock (no news,
@@ -54,7 +54,8 @@ def raise_exceptions(session: Session, containers: Iterable[str], network: Netwo
     a plan there is nothing to miss and no route to leave."""
     found: list[tuple[str, TrackingException]] = []
     loaded: Network | None = None
-    for container in containers:
+    booked = links.booked_containers(session, containers)
+    for container in (c for c in containers if c in booked):
         plan = links.container_plan(session, container)
         if plan is None:
             continue
