@@ -388,8 +388,8 @@ def _not_ready_for(path: _Path, floor_s: int) -> int:
     if hop.departs_s < 0 or hop.line.stops[hop.board] != path.place:
         return 0
     missed = path.replan.missed_departure if path.replan and path.replan.place == path.place else None
-    since = _epoch(missed) if missed is not None else hop.departs_s
-    if since > floor_s or since < path.start_s:
+    since = max(_epoch(missed) if missed is not None else hop.departs_s, path.start_s)
+    if since > floor_s:
         return 0
     last = since
     for ride in path.rides[0]:
