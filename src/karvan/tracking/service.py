@@ -109,7 +109,7 @@ def state_json(state: ContainerState) -> dict[str, Any]:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
+    return None if moment is None else moment.isoformat(timespec="seconds")
 
 
 def event_json(stored: StoredEvent) -> dict[str, Any]:
