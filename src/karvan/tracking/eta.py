@@ -13,11 +13,15 @@ which departure was missed and which one replaces it.
 
 Band: run and dwell times along the path are drawn from log-normals with their p50 and p90 (seeded by
 the container's last event, so a recomputation gives the same figures), and a draw that is not ready
-for a departure takes that service's next one: the chance of missing each remaining connection is in
-the band. p50 and p90 are the draws' quantiles.
+for a departure takes the next dated departure that arrives first, of that service or another running
+the same stretch: the chance of missing each remaining connection is in the band. p50 and p90 are the
+draws' quantiles.
 
 No news: a container not heard of for `NEWS_GRACE` past its next expected event is taken to be still
-where it was last reported, so it moves forward with the clock (it cannot leave before now).
+where it was last reported, so it moves forward with the clock (it cannot leave before now). Its
+silence is evidence too: on board, the rest of the run has lasted at least that long; standing at a
+place, it was not ready for any departure it could have taken since the one it waited for, so its
+dwell is drawn from the log-normal truncated at that length.
 
 Without a network or a timetable for a leg, the booked times are walked as before: a missed leg leaves
 whole average headways later. Without a plan, the latest estimated (EST, else PLN) arrival event gives
@@ -435,7 +439,9 @@ def _earliest_arrival(rides: Sequence[_Ride], ready: Draws, pace: Draws) -> Draw
         if first is not None:
             times = _departures(ride.line, ride.board, first + offset, float(ready.max()))
             best = np.minimum(best, times[np.searchsorted(times, ready)] + pace * run_s)
-    return np.where(np.isfinite(best), best, ready + pace)
+    own = rides[0]
+    nowhere = ready + pace * (own.line.offsets_s[own.alight] - own.line.offsets_s[own.board])
+    return np.where(np.isfinite(best), best, nowhere)  # no departure within 90 days: leave when ready
 
 
 def _seed(last: ContainerEvent | None, plan: Plan) -> int:
