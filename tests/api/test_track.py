@@ -48,3 +48,29 @@ def test_a_position_reported_only_as_coordinates_is_shown_as_reported(
     assert state["last_event"]["locode"] is None
     assert (state["last_event"]["latitude"], state["last_event"]["longitude"]) == (45.0183, 78.4421)
     assert state["events"][0]["latitude"] == 45.0183
+
+
+def test_a_missed_connection_is_raised_once_when_the_late_arrival_is_stored(
+        api_app: FastAPI, tenant: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("karvan.api.routers.track.datetime", Clock)
+    monkeypatch.setattr("karvan.tracking.service.datetime", Clock)
+    ktz = tenant("railway", operators=["KTZ"], scope="write")
+    owner = tenant("shipper", scope="read")
+    book(api_app.state.db, owner.org_id, ktz.org_id)
+    monkeypatch.setattr(Clock, "at", T0)
+    assert ktz.client.post("/events", json={"events": [move("DEPA", "KZDOS", 0)]}).status_code == 200
+    assert not owner.client.get(f"/track/{CONTAINER}").json()["exceptions"]
+    monkeypatch.setattr(Clock, "at", T0 + timedelta(hours=250))
+    assert ktz.client.post("/events", json={"events": [move("ARRI", "KZAAU", 250)]}).status_code == 200
+    first = [e for e in owner.client.get(f"/track/{CONTAINER}").json()["exceptions"]
+             if e["kind"] == "missed_connection"]
+    assert len(first) == 1 and first[0]["raised_at"] == (T0 + timedelta(hours=250)).isoformat()
+    # read later, and another report stored: the same cause, still the first raising (the message
+    # follows the current re-plan)
+    monkeypatch.setattr(Clock, "at", T0 + timedelta(hours=260))
+    discharged = dcsa30_event("DISC-KZAAU", "EQUIPMENT", "DISC", (T0 + timedelta(hours=255)).isoformat(),
+                              container=CONTAINER, locode="KZAAU")
+    assert ktz.client.post("/events", json={"events": [discharged]}).status_code == 200
+    again = [e for e in owner.client.get(f"/track/{CONTAINER}").json()["exceptions"]
+             if e["kind"] == "missed_connection"]
+    assert [(e["cause"], e["raised_at"]) for e in again] == [(e["cause"], e["raised_at"]) for e in first]

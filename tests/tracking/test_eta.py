@@ -138,3 +138,26 @@ def test_a_network_is_needed_only_for_the_timetabled_estimate(network: Network |
     events = aktau_arrival(96)
     eta = estimate(events, plan=middle_corridor(), network=network, now=at_last_event(events))
     assert eta is not None and eta.replan is not None  # the booked times walked by headways
+
+
+def test_the_longer_a_container_stands_silent_the_later_its_eta() -> None:
+    """Silence at Aktau after the booked ferry has left: the dwell has lasted at least that long (the
+    container missed every sailing since), so each day more gives an ETA no earlier, and never before now."""
+    events = aktau_arrival(0)
+    reads = [at_last_event(events) + timedelta(hours=h) for h in range(0, 24 * 12, 12)]
+    etas = [estimate(events, plan=middle_corridor(), network=NETWORK, now=now) for now in reads]
+    assert all(eta is not None and eta.p50 >= now and eta.p90 >= eta.p50
+               for eta, now in zip(etas, reads, strict=True))
+    p50s = [eta.p50 for eta in etas if eta is not None]
+    assert p50s == sorted(p50s) and p50s[-1] > p50s[0]
+
+
+def test_a_silent_container_is_re_planned_onto_a_dated_departure() -> None:
+    events = aktau_arrival(0)
+    now = at_last_event(events) + timedelta(days=9)
+    eta = estimate(events, plan=middle_corridor(), network=NETWORK, now=now)
+    assert eta is not None and eta.replan is not None and eta.replan.via_departure is not None
+    via = next(line for line in lines_of(NETWORK) if line.service.id == eta.replan.via_service)
+    leaves = int(eta.replan.via_departure.timestamp()) - via.offsets_s[via.stops.index("KZAAU")]
+    assert via.calendar.next_at_or_after(leaves, leaves) == leaves
+    assert eta.replan.via_departure >= now - timedelta(hours=6)

@@ -24,7 +24,8 @@ def _state_lines(data: dict[str, Any]) -> list[str]:
     eta = data["eta"]
     lines.append(f"eta: {eta['p50']} .. {eta['p90']} (p50..p90) at {eta['destination'] or '?'}" if eta
                  else "eta: unknown (no plan and no estimated arrival)")
-    lines += [f"exception [{e['severity']}] {e['kind']}: {e['message']}" for e in data["exceptions"]]
+    lines += [f"exception [{e['severity']}] {e['kind']}: {e['message']}"
+              + (f" (raised {e['raised_at']})" if e.get("raised_at") else "") for e in data["exceptions"]]
     lines.append(f"{len(data['events'])} events")
     return lines
 

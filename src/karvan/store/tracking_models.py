@@ -126,3 +126,20 @@ class WebhookDeliveryRow(Base):
     next_attempt_at: Mapped[str] = mapped_column(String(27))
     delivered_at: Mapped[str | None] = mapped_column(String(27), nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class RaisedExceptionRow(Base):
+    """An exception raised for one cause of one container (`karvan.tracking.raised`): kept so that a cause
+    is told once, however often the track is read or recomputed."""
+
+    __tablename__ = "tracking_exceptions"
+    __table_args__ = (UniqueConstraint("container", "cause"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    container: Mapped[str] = mapped_column(String(11))
+    cause: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    locode: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    raised_at: Mapped[str] = mapped_column(String(27))

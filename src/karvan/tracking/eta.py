@@ -13,11 +13,15 @@ which departure was missed and which one replaces it.
 
 Band: run and dwell times along the path are drawn from log-normals with their p50 and p90 (seeded by
 the container's last event, so a recomputation gives the same figures), and a draw that is not ready
-for a departure takes that service's next one: the chance of missing each remaining connection is in
-the band. p50 and p90 are the draws' quantiles.
+for a departure takes the next dated departure that arrives first, of that service or another running
+the same stretch: the chance of missing each remaining connection is in the band. p50 and p90 are the
+draws' quantiles.
 
 No news: a container not heard of for `NEWS_GRACE` past its next expected event is taken to be still
-where it was last reported, so it moves forward with the clock (it cannot leave before now).
+where it was last reported, so it moves forward with the clock (it cannot leave before now). Its
+silence is evidence too: on board, the rest of the run has lasted at least that long; standing at a
+place, it was not ready for any departure it could have taken since the one it waited for, so its
+dwell is drawn from the log-normal truncated at that length.
 
 Without a network or a timetable for a leg, the booked times are walked as before: a missed leg leaves
 whole average headways later. Without a plan, the latest estimated (EST, else PLN) arrival event gives
@@ -31,6 +35,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from statistics import NormalDist
 
 import numpy as np
 from numpy.typing import NDArray
@@ -56,6 +61,7 @@ DEFAULT_HEADWAY = timedelta(days=7)
 NO_PLAN_SPREAD = 0.2
 """Without a timetable, p90 = p50 + 20 % of the time still to go (at least 12 h): estimate."""
 _Z90 = 1.2816
+_NORMAL = NormalDist()
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,28 @@ def _draw(rng: np.random.Generator, p50_s: float, p90_s: float) -> Draws | float
     return p50_s * np.exp(sigma * rng.standard_normal(SAMPLES))
 
 
-def _draw_steps(rng: np.random.Generator, steps: Sequence[Step]) -> Draws | float:
+def _draw_beyond(rng: np.random.Generator, p50_s: float, p90_s: float, elapsed_s: float) -> Draws | float:
+    """`_draw` given that the duration has already lasted `elapsed_s`: the log-normal truncated below
+    at `elapsed_s`, sampled by its inverse distribution function. A container that has waited 60 h
+    of a 36 h median dwell is not about to leave; it is in the tail, and waits on from there."""
+    if elapsed_s <= 0 or p50_s <= 0:
+        return _draw(rng, p50_s, p90_s)
+    if p90_s <= p50_s:
+        return float(max(p50_s, elapsed_s))
+    sigma = math.log(p90_s / p50_s) / _Z90
+    low = _NORMAL.cdf(math.log(elapsed_s / p50_s) / sigma)
+    if low >= 1 - 1e-9:
+        return float(elapsed_s)  # so far past the model's tail that it says nothing more
+    u = low + (1 - low) * rng.random(SAMPLES)
+    z = np.fromiter((_NORMAL.inv_cdf(min(v, 1 - 1e-12)) for v in u), float, SAMPLES)
+    return np.maximum(p50_s * np.exp(sigma * z), elapsed_s)
+
+
+def _draw_steps(rng: np.random.Generator, steps: Sequence[Step], elapsed_s: float = 0.0) -> Draws | float:
+    """The dwell of `steps` in sequence; given `elapsed_s` already spent, their sum is drawn as one
+    log-normal with the summed p50 and p90 (the planner's own reading of a transfer), truncated there."""
+    if elapsed_s > 0 and steps:
+        return _draw_beyond(rng, sum(s.p50_s for s in steps), sum(s.p90_s for s in steps), elapsed_s)
     total: Draws | float = 0.0
     for step in steps:
         total = total + _draw(rng, step.p50_s, step.p90_s)
@@ -244,10 +271,40 @@ def _continuation(network: Network, place: str, destination: str, ready_s: int, 
 
 
 @dataclass(frozen=True)
+class _Ride:
+    """A service's run from one stop to another, by stop index."""
+
+    line: Line
+    board: int
+    alight: int
+
+
+def _rides(rules: Rules, hop: _Hop) -> tuple[_Ride, ...]:
+    """The services this cargo may take from `hop`'s boarding stop to its alighting stop (its own
+    included), cached on the network."""
+    start, end = hop.line.stops[hop.board], hop.line.stops[hop.alight]
+    key = ("eta_rides", start, end, rules.usable_key)
+    found: tuple[_Ride, ...] | None = rules.scratch.get(key)
+    if found is None:
+        rides = []
+        for line in rules.lines:
+            if rules.usable[line.index] and start in line.stops:
+                board = line.stops.index(start)
+                if end in line.stops[board + 1:]:
+                    rides.append(_Ride(line, board, line.stops.index(end, board + 1)))
+        found = rules.scratch[key] = tuple(rides) or (_Ride(hop.line, hop.board, hop.alight),)
+    return found
+
+
+@dataclass(frozen=True)
 class _Path:
     hops: tuple[_Hop, ...]
+    rides: tuple[tuple[_Ride, ...], ...]
+    """for each hop, the services a draw that misses its departure may take instead"""
     finish: Transfer
     start_s: int
+    place: str
+    """where the container was last reported"""
     replan: Replan | None
     next_report_s: int
 
@@ -291,7 +348,11 @@ def _path(network: Network, plan: Plan, last: ContainerEvent | None, now: dateti
             came, place = rules.arrival(line, span[1]), leg.destination
             continue
         by_booked = _same_services(rules, legs[legs.index(leg):], place, t, came, floor)
-        found = _continuation(network, place, plan.destination, max(t, floor), came, by_booked)
+        # the search adds the dwell to the time it is given: a container silent past `floor` has had
+        # that much of it already, as `_same_services` and the sampling take it
+        ready = max(t, floor - before.seconds)
+        found = _continuation(network, place, plan.destination, ready, came, by_booked) \
+            or _continuation(network, place, plan.destination, ready, came)
         if found is None or not found[1]:
             return None
         rules, rest = found
@@ -308,7 +369,8 @@ def _path(network: Network, plan: Plan, last: ContainerEvent | None, now: dateti
         return None
     end = hops[-1]
     finish = rules.finishing(end.line.stops[end.alight], rules.arrival(end.line, end.alight))
-    return _Path(tuple(hops), finish, where.time_s, replan,
+    return _Path(tuple(hops), tuple(_rides(rules, hop) for hop in hops), finish, where.time_s, where.place,
+                 replan,
                  next_report if next_report is not None else hops[0].departs_s)
 
 
@@ -321,25 +383,65 @@ def _departures(line: Line, board: int, first_s: int, until_s: float) -> Draws:
     return np.array(found)
 
 
+def _not_ready_for(path: _Path, floor_s: int) -> int:
+    """Seconds of dwell a container standing silent where it was last reported has already had. It
+    waits for its booked departure (or the one it missed); from then on it takes the first departure
+    of any service running the stretch, so it was not ready for the last of those up to `floor_s`.
+    Departures before the one it waits for say nothing, nor does one that has not passed."""
+    hop = path.hops[0]
+    if hop.departs_s < 0 or hop.line.stops[hop.board] != path.place:
+        return 0
+    missed = path.replan.missed_departure if path.replan and path.replan.place == path.place else None
+    since = max(_epoch(missed) if missed is not None else hop.departs_s, path.start_s)
+    if since > floor_s:
+        return 0
+    last = since
+    for ride in path.rides[0]:
+        offset = ride.line.offsets_s[ride.board]
+        found = ride.line.calendar.last_at_or_before(floor_s - offset, since - offset)
+        last = max(last, found + offset) if found is not None else last
+    return last - path.start_s
+
+
 def _sample(path: _Path, rng: np.random.Generator, floor_s: int) -> Draws:
     """Arrival times (seconds) of `SAMPLES` draws along the path; a draw not ready for a departure
-    takes the same service's next one."""
+    takes the next departure that arrives first of that service or another running the same stretch
+    (Aktau to Alat by either ferry line), as a forwarder re-books a missed container."""
     t: Draws = np.full(SAMPLES, float(path.start_s))
-    for hop in path.hops:
+    silent_s = max(floor_s - path.start_s, 0)
+    for k, hop in enumerate(path.hops):
         line = hop.line
-        run = _draw(rng, line.offsets_s[hop.alight] - line.offsets_s[hop.board],
-                    line.offsets_p90_s[hop.alight] - line.offsets_p90_s[hop.board])
-        if hop.departs_s < 0:
-            t = np.maximum(t + run, floor_s)
+        p50_s = line.offsets_s[hop.alight] - line.offsets_s[hop.board]
+        p90_s = line.offsets_p90_s[hop.alight] - line.offsets_p90_s[hop.board]
+        if hop.departs_s < 0:  # silent on board: the rest of the run has lasted at least that long
+            t = np.maximum(t + _draw_beyond(rng, p50_s, p90_s, silent_s), floor_s)
             continue
-        ready = np.maximum(t + _draw_steps(rng, hop.before.steps if hop.before else ()), floor_s)
-        depart = np.full(SAMPLES, float(hop.departs_s))
-        late = ready > depart
+        run = _draw(rng, p50_s, p90_s)
+        waited = _not_ready_for(path, floor_s) if k == 0 else 0
+        ready = np.maximum(t + _draw_steps(rng, hop.before.steps if hop.before else (), waited), floor_s)
+        pace = np.broadcast_to(run / p50_s if p50_s > 0 else 1.0, (SAMPLES,))
+        t = hop.departs_s + pace * p50_s
+        late = ready > hop.departs_s
         if late.any():
-            times = _departures(line, hop.board, hop.departs_s, float(ready.max()))
-            depart[late] = times[np.searchsorted(times, ready[late])]
-        t = depart + run
+            t[late] = _earliest_arrival(path.rides[k], ready[late], pace[late])
     return t + _draw_steps(rng, path.finish.steps)
+
+
+def _earliest_arrival(rides: Sequence[_Ride], ready: Draws, pace: Draws) -> Draws:
+    """Arrival of each draw by the first of `rides` to arrive when it leaves at its next departure
+    after `ready`, the run taking `pace` times its p50 (a slow draw is slow on any of them)."""
+    best = np.full(len(ready), np.inf)
+    for ride in rides:
+        offset = ride.line.offsets_s[ride.board]
+        run_s = ride.line.offsets_s[ride.alight] - offset
+        first = ride.line.calendar.next_at_or_after(int(ready.min()) - offset,
+                                                    math.ceil(ready.max()) + 90 * 86_400 - offset)
+        if first is not None:
+            times = _departures(ride.line, ride.board, first + offset, float(ready.max()))
+            best = np.minimum(best, times[np.searchsorted(times, ready)] + pace * run_s)
+    own = rides[0]
+    nowhere = ready + pace * (own.line.offsets_s[own.alight] - own.line.offsets_s[own.board])
+    return np.where(np.isfinite(best), best, nowhere)  # no departure within 90 days: leave when ready
 
 
 def _seed(last: ContainerEvent | None, plan: Plan) -> int:

@@ -3,6 +3,8 @@ booked itinerary of a container, and which operator runs a departure."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
@@ -53,6 +55,19 @@ def container_plan(session: Session, container: str) -> Plan | None:
     planned = tuple(PlannedLeg(leg.origin, leg.destination, leg.departs_at, leg.arrives_at, leg.service_id)
                     for leg in legs)
     return Plan(planned, booking=booking[0], shipment=booking[1]) if planned else None
+
+
+def booked_containers(session: Session, containers: Sequence[str], chunk: int = 1000) -> set[str]:
+    """Those of `containers` that a live booking carries, in one query per `chunk` of them: work only
+    booked containers need (raising exceptions after an import) skips the others without a query each."""
+    found: set[str] = set()
+    for start in range(0, len(containers), chunk):
+        found.update(session.execute(
+            select(ShipmentContainerRow.number)
+            .join(BookingRow, BookingRow.shipment_id == ShipmentContainerRow.shipment_id)
+            .where(ShipmentContainerRow.number.in_(containers[start:start + chunk]),
+                   BookingRow.status.not_in(_CANCELLED))).scalars())
+    return found
 
 
 def departure_operator(session: Session, departure_id: str) -> str | None:

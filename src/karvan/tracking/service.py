@@ -1,12 +1,14 @@
 """The tracking operations the CLI and the API share: import a document, read a container's state.
 
-`import_document` stores and enqueues webhook deliveries in one transaction and only then reports
-success; after commit it announces the new events to live listeners (SSE).
+`import_document` stores and enqueues webhook deliveries in one transaction, with the exceptions the
+new events raise for booked containers (`raise_exceptions`), and only then reports success; after commit
+it announces the new events to live listeners (SSE).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,8 +18,9 @@ from karvan.errors import NotFoundError
 from karvan.network.network import Network
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
-from karvan.tracking import hub, links, outbox
+from karvan.tracking import hub, links, outbox, raised
 from karvan.tracking.authz import NetworkSource
+from karvan.tracking.exceptions import TrackingException
 from karvan.tracking.formats import Document
 from karvan.tracking.ingest import IngestReport, ingest
 from karvan.tracking.model import ContainerEvent
@@ -29,17 +32,39 @@ Announce = Callable[[list[StoredEvent]], None]
 
 def import_document(db: Database, document: Document, principal: Principal, network: NetworkSource, *,
                     partial: bool = False, max_events: int | None = None,
-                    announce: Announce | None = None) -> IngestReport:
+                    announce: Announce | None = None, now: datetime | None = None) -> IngestReport:
     with db.write_session() as session:
         report = ingest(session, document, principal, network, partial=partial, max_events=max_events,
                         departure_operator=lambda d: links.departure_operator(session, d))
         outbox.enqueue(session, report.accepted)
+        raise_exceptions(session, sorted({s.event.container for s in report.accepted if s.event.container}),
+                         network, now or datetime.now(UTC))
         if report.accepted:
             hub.notify(session)
         session.commit()
     if announce is not None and report.accepted:
         announce(report.accepted)
     return report
+
+
+def raise_exceptions(session: Session, containers: Sequence[str], network: NetworkSource,
+                     now: datetime) -> list[tuple[str, TrackingException]]:
+    """Record the exceptions of each booked container whose cause has not been raised yet, in the
+    caller's transaction; returns them. Also the sweep for causes that come with the clock (no news,
+    a dwell past its p90), which no import brings. Containers without a booking are skipped: without
+    a plan there is nothing to miss and no route to leave."""
+    found: list[tuple[str, TrackingException]] = []
+    loaded: Network | None = None
+    booked = links.booked_containers(session, containers)
+    for container in (c for c in containers if c in booked):
+        plan = links.container_plan(session, container)
+        if plan is None:
+            continue
+        if loaded is None:
+            loaded = network() if callable(network) else network
+        state = derive(container, container_events(session, container), plan=plan, network=loaded, now=now)
+        found += [(container, e) for e in raised.raise_new(session, container, state.exceptions, now)]
+    return found
 
 
 def can_read(session: Session, principal: Principal, container: str, events: list[StoredEvent]) -> bool:
@@ -57,7 +82,8 @@ def track(session: Session, container: str, principal: Principal, network: Netwo
     if not events or not can_read(session, principal, container, events):
         raise NotFoundError(f"no events for container {container}")
     plan = links.container_plan(session, container)
-    return derive(container, events, plan=plan, network=network, now=now or datetime.now(UTC))
+    state = derive(container, events, plan=plan, network=network, now=now or datetime.now(UTC))
+    return replace(state, raised_at=raised.raised_at(session, container))
 
 
 def state_json(state: ContainerState) -> dict[str, Any]:
@@ -77,9 +103,14 @@ def state_json(state: ContainerState) -> dict[str, Any]:
             "current_leg": state.progress.leg_index, "legs": state.progress.legs_total,
             "places_reached": state.progress.places_done, "places": state.progress.places_total},
         "exceptions": [{"kind": e.kind, "message": e.message, "locode": e.locode,
-                        "severity": e.severity.value, "cause": e.cause} for e in state.exceptions],
+                        "severity": e.severity.value, "cause": e.cause,
+                        "raised_at": _iso(state.raised_at.get(e.cause))} for e in state.exceptions],
         "events": [event_json(s) for s in state.events],
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="seconds")
 
 
 def event_json(stored: StoredEvent) -> dict[str, Any]:

@@ -44,6 +44,8 @@ class ContainerState:
     events: list[StoredEvent]
     progress: Progress | None = None
     exceptions: list[TrackingException] = field(default_factory=list)
+    raised_at: dict[str, datetime] = field(default_factory=dict)
+    """when each exception's cause was first raised (`karvan.tracking.raised`); absent: not yet"""
 
 
 def _progress(plan: Plan | None, events: Sequence[StoredEvent]) -> Progress | None:
