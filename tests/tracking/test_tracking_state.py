@@ -86,3 +86,14 @@ def test_without_a_plan_an_estimate_older_than_the_last_actual_event_gives_no_et
     assert derive("CSQU3054383", stored, now=NOW).eta is None
     state = derive("CSQU3054383", [*stored, StoredEvent(99, fresh, "")], now=NOW)
     assert state.eta is not None and state.eta.p50 == fresh.event_time and state.eta.basis == "reported"
+
+
+def test_without_a_plan_a_container_silent_past_its_reported_arrival_has_no_news() -> None:
+    expected = _event(10, "ARRI", "KZAAU", 80, Classifier.EST, EventType.TRANSPORT)
+    stored = [StoredEvent(i + 1, e, "") for i, e in enumerate([*JOURNEY, expected])]
+    in_time = derive("CSQU3054383", stored, now=NOW)
+    assert in_time.eta is not None and not in_time.exceptions
+    overdue = derive("CSQU3054383", stored, now=in_time.eta.p90 + timedelta(days=5))
+    [silent] = [e for e in overdue.exceptions if e.kind == "no_news"]
+    assert silent.severity == "critical" and "reported arrival" in silent.message
+    assert overdue.eta is not None and overdue.eta.no_news_since == JOURNEY[-1].event_time

@@ -533,4 +533,6 @@ def estimate(events: Sequence[StoredEvent], *, plan: Plan | None, network: Netwo
         return None  # an estimate the container has already outlived says nothing
     start = last.event_time if last is not None else now
     spread = max(timedelta(hours=12), (reported.event_time - start) * NO_PLAN_SPREAD)
-    return Eta(reported.event_time, reported.event_time + spread, reported.locode, "reported")
+    p90 = reported.event_time + spread
+    overdue = last.event_time if last is not None and now > p90 else None  # no plan to move forward on
+    return Eta(reported.event_time, p90, reported.locode, "reported", no_news_since=overdue)

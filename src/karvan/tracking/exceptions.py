@@ -8,7 +8,8 @@
 
 Each exception is raised once per cause: `cause` names it (the missed departure, the place, the last
 event), so a consumer that has seen a cause can ignore it when it comes again. Severity follows the
-hours the ETA slips past the booked arrival (`severity`).
+hours the ETA slips past the booked arrival (`severity`); for a container without a booking that is
+overdue on its reported arrival, the hours past that arrival.
 """
 
 from __future__ import annotations
@@ -99,7 +100,10 @@ def detect(events: Sequence[StoredEvent], *, plan: Plan | None, network: Network
                 "dwell_over_p90", f"at {last.locode} for {_hours(stay)}, over the p90 dwell of {_hours(p90)}",
                 last.locode, level, f"dwell:{last.event_id}"))
     if eta is not None and eta.no_news_since is not None:
+        reported = eta.basis == "reported"  # unbooked: nothing to re-plan, the slip is past its p50
+        reading = (f"the reported arrival (p90 {utc_text(eta.p90)}) has passed" if reported
+                   else "taken not to have moved, ETA follows the clock")
         found.append(TrackingException(
-            "no_news", f"no report since {utc_text(last.event_time)} at {last.locode or '?'}; "
-            "taken not to have moved, ETA follows the clock", last.locode, level, f"no_news:{last.event_id}"))
+            "no_news", f"no report since {utc_text(last.event_time)} at {last.locode or '?'}; {reading}",
+            last.locode, severity(now - eta.p50) if reported else level, f"no_news:{last.event_id}"))
     return found
