@@ -52,9 +52,14 @@ def test_a_change_of_gauge_is_a_gauge_change_plus_the_border() -> None:
         DwellKind.GAUGE_CHANGE, DwellKind.BORDER)
 
 
-def test_a_change_between_trains_of_one_railway_is_a_transshipment() -> None:
+def test_trains_of_one_railway_on_one_gauge_pass_the_wagons_without_a_lift() -> None:
     same = rail(Gauge.STANDARD, "RCG")
-    assert change_kinds(same, same) == (DwellKind.TRANSSHIPMENT,)
+    assert change_kinds(same, same) == (DwellKind.HANDOVER,)
+
+
+def test_a_change_from_road_to_rail_is_a_transshipment() -> None:
+    truck = Side(Mode.ROAD, None, "TRUCK", False)
+    assert change_kinds(truck, rail(Gauge.STANDARD, "TCDD")) == (DwellKind.TRANSSHIPMENT,)
 
 
 def test_a_ship_on_either_side_is_port_handling() -> None:

@@ -41,14 +41,15 @@ def test_gauge_change_between_1435_and_1520_with_border_after_crossing(rules: Ru
     assert kinds(rules, "KZBBB", came, "kz-port") == [DwellKind.GAUGE_CHANGE, DwellKind.BORDER]
 
 
-def test_transshipment_between_trains_of_one_gauge_and_one_railway(rules: Rules) -> None:
-    came = Arrival(Mode.RAIL, Gauge.BROAD, NETWORK.services["kz-port"].operator, False)
+def test_wagons_passed_between_trains_of_one_gauge_are_not_lifted(rules: Rules) -> None:
+    for operator in (NETWORK.services["kz-port"].operator, "another railway"):
+        came = Arrival(Mode.RAIL, Gauge.BROAD, operator, False)
+        assert kinds(rules, "KZBBB", came, "kz-port") == [DwellKind.HANDOVER]
+
+
+def test_a_truck_to_a_train_is_a_transshipment(rules: Rules) -> None:
+    came = Arrival(Mode.ROAD, None, "TRUCK", False)
     assert kinds(rules, "KZBBB", came, "kz-port") == [DwellKind.TRANSSHIPMENT]
-
-
-def test_wagons_handed_between_railways_on_one_gauge_are_not_lifted(rules: Rules) -> None:
-    came = Arrival(Mode.RAIL, Gauge.BROAD, "another railway", False)
-    assert kinds(rules, "KZBBB", came, "kz-port") == [DwellKind.HANDOVER]
 
 
 def test_port_handling_and_border_from_train_to_international_ferry(rules: Rules) -> None:

@@ -9,8 +9,9 @@ At a change of service exactly one handling applies:
 - `gauge_change` between rail services on 1435 and 1520 mm sections;
 - else `port_handling` when either service is a ferry or ship (by port and direction: loading onto a
   ship in a port's storm season waits longer for a sailing);
-- else `handover` when two railways pass the wagons on one gauge (no lift: Gardabani, both sides
-  1520 mm); at a customs border the border dwell covers the hand-over;
+- else `handover` when the wagons pass from one train to another on one gauge, between two railways
+  or two trains of one railway (no lift: Gardabani, both sides 1520 mm; Köseköy, where the Kars train
+  meets the Marmaray slot); at a customs border the border dwell covers the hand-over;
 - else `transshipment`.
 A `border` dwell (the place's border record, else its customs record, else the default) is added
 when the arriving or departing section crosses a customs border: none between two members of one
@@ -128,7 +129,7 @@ def change_kinds(came: Side, going: Side) -> tuple[DwellKind, ...]:
         kind = DwellKind.GAUGE_CHANGE
     elif came.mode in WATER or going.mode in WATER:
         kind = DwellKind.PORT_HANDLING
-    elif rail and came.gauge is not None and came.gauge == going.gauge and came.operator != going.operator:
+    elif rail and came.gauge is not None and came.gauge == going.gauge:
         return (DwellKind.BORDER,) if border else (DwellKind.HANDOVER,)
     else:
         kind = DwellKind.TRANSSHIPMENT
