@@ -18,9 +18,12 @@ from sqlalchemy import MetaData, Table, func, insert, select, text
 
 from karvan.store.db import Database
 from karvan.store.migrate import current_revisions, downgrade, head_revisions, upgrade
+from karvan.store.models import OrgKind
 from karvan.store.partitions import default_partition, partition_name
+from karvan.store.tracking_models import WebhookDeliveryRow
+from karvan.tenancy import orgs
 from karvan.tenancy.principal import Principal
-from karvan.tracking import bulk, service
+from karvan.tracking import bulk, outbox, service
 from karvan.tracking.formats import Document, Format
 from karvan.tracking.model import Classifier, ContainerEvent, EventType
 from karvan.tracking.repository import EVENTS, container_events, store_events, to_row
@@ -196,3 +199,22 @@ def test_copy_import_takes_many_rows_and_counts_repeats(pg: Database) -> None:
     with pg.session() as session:
         partitions = session.scalar(select(func.count(func.distinct(text("tableoid")))).select_from(EVENTS))
     assert partitions == 12
+
+
+@pytest.mark.parametrize("repeat", [False, True], ids=["fresh file", "file with a repeat inside"])
+def test_copy_imported_events_reach_webhook_subscribers_in_storage_order(pg: Database, repeat: bool) -> None:
+    """A file without repeats is stored by plain inserts, one with a repeat row by row: the outbox gets
+    exactly the stored events either way."""
+    with pg.write_session() as session:
+        admin = orgs.create_org(session, Principal.system(), name="watcher", kind=OrgKind.CORRIDOR_ADMIN)
+        outbox.subscribe(session, admin.id, "http://127.0.0.1:9/hook")
+        session.commit()
+    events = [raw(1 + i % 3, 1 + i, i % 2, f"id{i}") for i in range(6)]
+    events += [raw(4, 9, 0, "id0")] if repeat else []  # same id and version as the first: a duplicate
+    report = bulk.import_bulk(pg, Document(Format.KARVAN, events), workers=2)
+    assert (report.accepted, report.duplicates) == (6, 1 if repeat else 0)
+    with pg.session() as session:
+        queued = session.scalars(select(WebhookDeliveryRow.event_seq).order_by(WebhookDeliveryRow.id)).all()
+        stored = session.execute(select(EVENTS.c.seq, EVENTS.c.event_id).order_by(EVENTS.c.seq)).all()
+    assert list(queued) == [seq for seq, _ in stored]
+    assert [event_id for _, event_id in stored] == [f"id{i}" for i in range(6)]
