@@ -3,12 +3,13 @@
 On a million-event file about two thirds of the time is Python work per event (schema, mapping, the
 rules, the content key) and one third the database's. Here worker processes do the first part on
 chunks of the document while this process stores the rows they send back, so on a 2-core machine the
-two overlap (benchmarks/tracking.py measures it). SQLite takes the rows in batches of `executemany`;
-PostgreSQL takes them by COPY into a temporary table and stores them in one statement at the end
-(`karvan.tracking.pg_events.CopyImport`).
+two overlap (benchmarks/tracking.py measures it). SQLite takes each chunk's rows with one
+`executemany` (`repository.sqlite_insert`); PostgreSQL takes them by COPY into a temporary table and
+stores them set-based at the end (`karvan.tracking.pg_events.CopyImport`).
 
-Memory stays bounded: a CSV file is read as it is stored (`CsvFile`), a few chunks at a time, and
-only a batch of rows waits here for the database; neither grows with the file.
+Memory stays bounded: a CSV file is read as it is stored (`CsvFile`), a few chunks at a time, only a
+chunk's rows wait here for the database, and SQLite's page cache is capped for the import
+(`repository.BULK_CACHE_KIB`); none of them grows with the file.
 
 The outcome is `service.import_document`'s: one transaction; a document with an invalid event stores
 nothing (with `partial`, the valid events), every error named by event index and field; repeats within
@@ -191,25 +192,26 @@ def import_bulk(db: Database, source: Document | CsvFile, *, partial: bool = Fal
     # fork: the workers start at once with the UN/LOCODE list already loaded (once, here, not per worker)
     unlocode.exists("")
     context = multiprocessing.get_context("fork")
-    with db.write_session() as session, context.Pool(processes) as pool, _Store(session) as store:
-        in_flight: deque[Any] = deque()
-        while True:
-            # a bounded window of chunks: Pool.imap would read the whole file ahead
-            while len(in_flight) < processes * _IN_FLIGHT and (chunk := next(chunks, None)) is not None:
-                in_flight.append(pool.apply_async(_prepare, (chunk,)))
-            if not in_flight:
-                break
-            columns, errors = in_flight.popleft().get()
-            report.rejected += errors
+    with db.write_session() as session, context.Pool(processes) as pool:
+        with _Store(session) as store:
+            in_flight: deque[Any] = deque()
+            while True:
+                # a bounded window of chunks: Pool.imap would read the whole file ahead
+                while len(in_flight) < processes * _IN_FLIGHT and (chunk := next(chunks, None)) is not None:
+                    in_flight.append(pool.apply_async(_prepare, (chunk,)))
+                if not in_flight:
+                    break
+                columns, errors = in_flight.popleft().get()
+                report.rejected += errors
+                if report.rejected and not partial:
+                    continue  # nothing will be stored: only collect the remaining errors
+                # Repeats within the document and events stored before are left out by the insert itself
+                # (INSERT OR IGNORE / ON CONFLICT DO NOTHING, in document order: the first one stays).
+                good_rows += len(columns[0]) if columns else 0
+                store.write(columns)
             if report.rejected and not partial:
-                continue  # nothing will be stored: only collect the remaining errors
-            # Repeats within the document and events stored before are left out by the insert itself
-            # (INSERT OR IGNORE / ON CONFLICT DO NOTHING, in document order: the first one stays).
-            good_rows += len(columns[0]) if columns else 0
-            store.write(columns)
-        if report.rejected and not partial:
-            raise InvalidEventsError(report.rejected)
-        report.accepted = store.finish()
+                raise InvalidEventsError(report.rejected)
+            report.accepted = store.finish()
         report.duplicates = good_rows - report.accepted
         if report.accepted:
             hub.notify(session)

@@ -161,17 +161,19 @@ def events_by_seq(conn: Connection | Session, seqs: Sequence[int]) -> list[Store
     return found
 
 
+_NULL_BY_DEFAULT = frozenset(c.name for c in EVENTS.columns if c.nullable and c.server_default is None)
+
+
 def sqlite_insert(cursor: Any, columns: Sequence[Sequence[Any]]) -> int:
     """SQLite: `INSERT OR IGNORE` of a batch given column by column (`_COLUMNS` order); how many rows
     were new.
 
-    Columns that are NULL in every row are left out (their default is NULL) and the boolean is bound
-    as an integer: the sqlite3 module binds an int, a float or a str directly but looks a bool or None
-    up as an object to adapt, and that lookup took about half of a bulk insert's time
-    (benchmarks/tracking.py).
+    Columns that are NULL in every row and default to NULL are left out, and the boolean is bound as
+    an integer: the sqlite3 module binds an int, a float or a str directly but looks a bool or None up
+    as an object to adapt, and that lookup took about half of a bulk insert's time (docs/scaling.md).
     """
     kept = [(name, values) for name, values in zip(_COLUMNS, columns, strict=True)
-            if values.count(None) != len(values)]
+            if name not in _NULL_BY_DEFAULT or values.count(None) != len(values)]
     names = [name for name, _ in kept]
     values = [tuple(map(int, v)) if name == "retracted" else v for name, v in kept]
     cursor.executemany(f"INSERT OR IGNORE INTO tracking_events ({', '.join(names)}) "
