@@ -173,14 +173,13 @@ class _LocalPostgres:
             self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
                       "-E", "UTF8", "--no-sync", "--no-instructions")
 
-    def start(self, settings: Sequence[str] = ()) -> str:
-        """Start the server (with extra `name=value` settings, as the benchmarks give); its libpq URL."""
+    def start(self) -> str:
         self._initdb()
         for _attempt in range(3):
             self.port = _free_port()
             options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off "
                        "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB "
-                       "-c max_connections=40" + "".join(f" -c {setting}" for setting in settings))
+                       "-c max_connections=40")
             try:
                 self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "server.log"),
                           "-w", "-t", "60", "-o", options, "start")
