@@ -23,7 +23,7 @@ from karvan.store.partitions import default_partition, partition_name
 from karvan.store.tracking_models import WebhookDeliveryRow
 from karvan.tenancy import orgs
 from karvan.tenancy.principal import Principal
-from karvan.tracking import bulk, outbox, service
+from karvan.tracking import bulk, outbox, pg_events, service
 from karvan.tracking.formats import Document, Format
 from karvan.tracking.model import Classifier, ContainerEvent, EventType
 from karvan.tracking.repository import EVENTS, container_events, store_events, to_row
@@ -218,3 +218,39 @@ def test_copy_imported_events_reach_webhook_subscribers_in_storage_order(pg: Dat
         stored = session.execute(select(EVENTS.c.seq, EVENTS.c.event_id).order_by(EVENTS.c.seq)).all()
     assert list(queued) == [seq for seq, _ in stored]
     assert [event_id for _, event_id in stored] == [f"id{i}" for i in range(6)]
+
+
+def test_a_concurrent_writer_storing_one_of_the_events_sends_the_copy_import_row_by_row(
+        pg: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between the check for new keys and the plain inserts another writer stores one of the events: the
+    unique violation rolls the fast path back, and the import stores the others, counting that one as
+    a duplicate."""
+    events = [raw(1 + i % 3, 1 + i, i % 2, f"id{i}") for i in range(6)]
+    fast_path = pg_events.CopyImport._store_fresh
+
+    def with_a_concurrent_writer(copy: pg_events.CopyImport) -> int:
+        real = copy.connection
+
+        class Connection:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(real, name)
+
+            def exec_driver_sql(self, statement: str, *args: Any) -> Any:
+                if statement.startswith("INSERT INTO tracking_event_keys"):
+                    other = Database(pg.url)
+                    service.import_document(other, Document(Format.KARVAN, events[2:3]), Principal.system(),
+                                            lambda: None)
+                    other.dispose()
+                return real.exec_driver_sql(statement, *args)
+
+        copy.connection = Connection()  # type: ignore[assignment]
+        try:
+            return fast_path(copy)
+        finally:
+            copy.connection = real
+
+    monkeypatch.setattr(pg_events.CopyImport, "_store_fresh", with_a_concurrent_writer)
+    report = bulk.import_bulk(pg, Document(Format.KARVAN, events), workers=2)
+    assert (report.accepted, report.duplicates) == (5, 1)
+    assert sorted(where_stored(pg)) == [f"id{i}" for i in range(6)]
+    assert count(pg, "tracking_event_keys") == count(pg, "tracking_events") == 6
