@@ -37,7 +37,6 @@ OFFSETS = ("+00:00", "+05:00")
 @pytest.fixture(autouse=True)
 def _tiny_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bulk, "_CHUNK_EVENTS", 3)
-    monkeypatch.setattr(bulk, "_INSERT_ROWS", 4)
 
 
 def raw(hour: int, event_id: str = "", offset: str = "+00:00", **changes: Any) -> dict[str, Any]:

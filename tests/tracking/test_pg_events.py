@@ -18,9 +18,12 @@ from sqlalchemy import MetaData, Table, func, insert, select, text
 
 from karvan.store.db import Database
 from karvan.store.migrate import current_revisions, downgrade, head_revisions, upgrade
+from karvan.store.models import OrgKind
 from karvan.store.partitions import default_partition, partition_name
+from karvan.store.tracking_models import WebhookDeliveryRow
+from karvan.tenancy import orgs
 from karvan.tenancy.principal import Principal
-from karvan.tracking import bulk, service
+from karvan.tracking import bulk, outbox, pg_events, service
 from karvan.tracking.formats import Document, Format
 from karvan.tracking.model import Classifier, ContainerEvent, EventType
 from karvan.tracking.repository import EVENTS, container_events, store_events, to_row
@@ -72,10 +75,10 @@ def where_stored(db: Database) -> dict[str, str]:
 
 
 def stored_rows(db: Database) -> list[tuple[Any, ...]]:
-    """Every stored row without its sequence number and reception time, in a stable order."""
+    """Every stored row without its sequence number and reception time, in storage (sequence) order."""
     columns = [c for c in EVENTS.columns if c.name not in ("seq", "received_at")]
     with db.session() as session:
-        return sorted(tuple(r) for r in session.execute(select(*columns)).all())
+        return [tuple(r) for r in session.execute(select(*columns).order_by(EVENTS.c.seq)).all()]
 
 
 def count(db: Database, table: str) -> int:
@@ -165,7 +168,6 @@ def test_copy_and_ordinary_imports_store_the_same_rows_and_counts(
         postgres_server: Any, monkeypatch: pytest.MonkeyPatch,
         first: list[dict[str, Any]], second: list[dict[str, Any]]) -> None:
     monkeypatch.setattr(bulk, "_CHUNK_EVENTS", 3)
-    monkeypatch.setattr(bulk, "_INSERT_ROWS", 4)
     results = []
     for path in ("copy", "ordinary"):
         postgres_server.empty()
@@ -197,3 +199,58 @@ def test_copy_import_takes_many_rows_and_counts_repeats(pg: Database) -> None:
     with pg.session() as session:
         partitions = session.scalar(select(func.count(func.distinct(text("tableoid")))).select_from(EVENTS))
     assert partitions == 12
+
+
+@pytest.mark.parametrize("repeat", [False, True], ids=["fresh file", "file with a repeat inside"])
+def test_copy_imported_events_reach_webhook_subscribers_in_storage_order(pg: Database, repeat: bool) -> None:
+    """A file without repeats is stored by plain inserts, one with a repeat row by row: the outbox gets
+    exactly the stored events either way."""
+    with pg.write_session() as session:
+        admin = orgs.create_org(session, Principal.system(), name="watcher", kind=OrgKind.CORRIDOR_ADMIN)
+        outbox.subscribe(session, admin.id, "http://127.0.0.1:9/hook")
+        session.commit()
+    events = [raw(1 + i % 3, 1 + i, i % 2, f"id{i}") for i in range(6)]
+    events += [raw(4, 9, 0, "id0")] if repeat else []  # same id and version as the first: a duplicate
+    report = bulk.import_bulk(pg, Document(Format.KARVAN, events), workers=2)
+    assert (report.accepted, report.duplicates) == (6, 1 if repeat else 0)
+    with pg.session() as session:
+        queued = session.scalars(select(WebhookDeliveryRow.event_seq).order_by(WebhookDeliveryRow.id)).all()
+        stored = session.execute(select(EVENTS.c.seq, EVENTS.c.event_id).order_by(EVENTS.c.seq)).all()
+    assert list(queued) == [seq for seq, _ in stored]
+    assert [event_id for _, event_id in stored] == [f"id{i}" for i in range(6)]
+
+
+def test_a_concurrent_writer_storing_one_of_the_events_sends_the_copy_import_row_by_row(
+        pg: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between the check for new keys and the plain inserts another writer stores one of the events: the
+    unique violation rolls the fast path back, and the import stores the others, counting that one as
+    a duplicate."""
+    events = [raw(1 + i % 3, 1 + i, i % 2, f"id{i}") for i in range(6)]
+    fast_path = pg_events.CopyImport._store_fresh
+
+    def with_a_concurrent_writer(copy: pg_events.CopyImport) -> int:
+        real = copy.connection
+
+        class Connection:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(real, name)
+
+            def exec_driver_sql(self, statement: str, *args: Any) -> Any:
+                if statement.startswith("INSERT INTO tracking_event_keys"):
+                    other = Database(pg.url)
+                    service.import_document(other, Document(Format.KARVAN, events[2:3]), Principal.system(),
+                                            lambda: None)
+                    other.dispose()
+                return real.exec_driver_sql(statement, *args)
+
+        copy.connection = Connection()  # type: ignore[assignment]
+        try:
+            return fast_path(copy)
+        finally:
+            copy.connection = real
+
+    monkeypatch.setattr(pg_events.CopyImport, "_store_fresh", with_a_concurrent_writer)
+    report = bulk.import_bulk(pg, Document(Format.KARVAN, events), workers=2)
+    assert (report.accepted, report.duplicates) == (5, 1)
+    assert sorted(where_stored(pg)) == [f"id{i}" for i in range(6)]
+    assert count(pg, "tracking_event_keys") == count(pg, "tracking_events") == 6

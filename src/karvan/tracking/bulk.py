@@ -3,12 +3,13 @@
 On a million-event file about two thirds of the time is Python work per event (schema, mapping, the
 rules, the content key) and one third the database's. Here worker processes do the first part on
 chunks of the document while this process stores the rows they send back, so on a 2-core machine the
-two overlap (benchmarks/tracking.py measures it). SQLite takes the rows in batches of `executemany`;
-PostgreSQL takes them by COPY into a temporary table and stores them in one statement at the end
-(`karvan.tracking.pg_events.CopyImport`).
+two overlap (benchmarks/tracking.py measures it). SQLite takes each chunk's rows with one
+`executemany` (`repository.sqlite_insert`); PostgreSQL takes them by COPY into a temporary table and
+stores them set-based at the end (`karvan.tracking.pg_events.CopyImport`).
 
-Memory stays bounded: a CSV file is read as it is stored (`CsvFile`), a few chunks at a time, and
-only a batch of rows waits here for the database; neither grows with the file.
+Memory stays bounded: a CSV file is read as it is stored (`CsvFile`), a few chunks at a time, only a
+chunk's rows wait here for the database, and SQLite's page cache is capped for the import
+(`repository.BULK_CACHE_KIB`); none of them grows with the file.
 
 The outcome is `service.import_document`'s: one transaction; a document with an invalid event stores
 nothing (with `partial`, the valid events), every error named by event index and field; repeats within
@@ -20,6 +21,7 @@ small documents take the ordinary path.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections import deque
@@ -31,6 +33,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from karvan.network import unlocode
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
 from karvan.tracking import hub, outbox
@@ -39,14 +42,20 @@ from karvan.tracking.formats.common import EventError
 from karvan.tracking.ingest import InvalidEventsError, check, summary
 from karvan.tracking.model import utc_text
 from karvan.tracking.pg_events import CopyImport
-from karvan.tracking.repository import events_by_seq, insert_rows, keyed_row
+from karvan.tracking.repository import (
+    events_by_seq,
+    keyed_row,
+    sqlite_bulk_cache,
+    sqlite_cursor,
+    sqlite_insert,
+    sqlite_last_seq,
+)
 
 MIN_EVENTS = 20_000
 """Below this, starting worker processes costs more than it saves."""
 MIN_CSV_BYTES = MIN_EVENTS * 40
 """A CSV file this large is streamed in bulk (an event's row takes 40 bytes or more)."""
 _CHUNK_EVENTS = 5_000
-_INSERT_ROWS = 50_000
 _IN_FLIGHT = 3
 """Chunks handed to the workers ahead of the one being stored, per worker."""
 
@@ -121,12 +130,13 @@ def _document_chunks(document: Document, now: datetime) -> Iterator[_Chunk]:
 
 
 def _prepare(chunk: _Chunk) -> tuple[list[tuple[Any, ...]], list[EventError]]:
-    """In a worker: the chunk's valid events as table rows, and the errors of the others."""
+    """In a worker: the chunk's valid events as table rows given column by column (fewer, larger
+    objects to send back than a tuple per row), and the errors of the others."""
     raw = csvrows.unwrap(chunk.csv_text) if chunk.csv_text else list(chunk.raw_events)
     good, errors = check(Document(chunk.format, raw), now=chunk.now)
     received_at = utc_text(chunk.now)
-    rows = [keyed_row(event, received_at, None) for _, event in good]
-    return rows, [replace(e, index=e.index + chunk.start) for e in errors]
+    columns = list(zip(*(keyed_row(event, received_at, None) for _, event in good), strict=True))
+    return columns, [replace(e, index=e.index + chunk.start) for e in errors]
 
 
 class _Store:
@@ -137,16 +147,30 @@ class _Store:
         self.subscribed = bool(outbox.subscriptions(session))
         connection = session.connection()
         self.copy = CopyImport(connection) if connection.dialect.name == "postgresql" else None
+        self.cursor: Any = None if self.copy else sqlite_cursor(connection)
         self.stored = 0
+        self._cache = contextlib.ExitStack()
 
-    def write(self, rows: list[tuple[Any, ...]]) -> None:
-        if self.copy is not None:
-            self.copy.write(rows)
+    def __enter__(self) -> _Store:
+        if self.cursor is not None:
+            self._cache.enter_context(sqlite_bulk_cache(self.cursor))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cache.close()
+
+    def write(self, columns: list[tuple[Any, ...]]) -> None:
+        """Store (SQLite) or stage (PostgreSQL) one batch of rows, given column by column."""
+        if not columns:
             return
-        inserted = insert_rows(self.session.connection(), rows)
-        self.stored += len(inserted)
+        if self.copy is not None:
+            self.copy.write(zip(*columns, strict=True))
+            return
+        before = sqlite_last_seq(self.cursor) if self.subscribed else 0
+        self.stored += sqlite_insert(self.cursor, columns)
         if self.subscribed:
-            outbox.enqueue(self.session, events_by_seq(self.session, [row[0] for row in inserted]))
+            self.cursor.execute("SELECT seq FROM tracking_events WHERE seq > ? ORDER BY seq", (before,))
+            outbox.enqueue(self.session, events_by_seq(self.session, [r[0] for r in self.cursor.fetchall()]))
 
     def finish(self) -> int:
         if self.copy is not None:
@@ -162,36 +186,32 @@ def import_bulk(db: Database, source: Document | CsvFile, *, partial: bool = Fal
     """Check, deduplicate and store a large document in one transaction; see the module docstring."""
     report = BulkReport()
     good_rows = 0
-    pending: list[tuple[Any, ...]] = []
     now = datetime.now(UTC)
     chunks = source.chunks(now) if isinstance(source, CsvFile) else _document_chunks(source, now)
     processes = workers or os.cpu_count() or 2
-    # fork: the workers start at once with the UN/LOCODE list and the schemas already loaded
+    # fork: the workers start at once with the UN/LOCODE list already loaded (once, here, not per worker)
+    unlocode.exists("")
     context = multiprocessing.get_context("fork")
     with db.write_session() as session, context.Pool(processes) as pool:
-        store = _Store(session)
-        in_flight: deque[Any] = deque()
-        while True:
-            # a bounded window of chunks: Pool.imap would read the whole file ahead
-            while len(in_flight) < processes * _IN_FLIGHT and (chunk := next(chunks, None)) is not None:
-                in_flight.append(pool.apply_async(_prepare, (chunk,)))
-            if not in_flight:
-                break
-            rows, errors = in_flight.popleft().get()
-            report.rejected += errors
+        with _Store(session) as store:
+            in_flight: deque[Any] = deque()
+            while True:
+                # a bounded window of chunks: Pool.imap would read the whole file ahead
+                while len(in_flight) < processes * _IN_FLIGHT and (chunk := next(chunks, None)) is not None:
+                    in_flight.append(pool.apply_async(_prepare, (chunk,)))
+                if not in_flight:
+                    break
+                columns, errors = in_flight.popleft().get()
+                report.rejected += errors
+                if report.rejected and not partial:
+                    continue  # nothing will be stored: only collect the remaining errors
+                # Repeats within the document and events stored before are left out by the insert itself
+                # (INSERT OR IGNORE / ON CONFLICT DO NOTHING, in document order: the first one stays).
+                good_rows += len(columns[0]) if columns else 0
+                store.write(columns)
             if report.rejected and not partial:
-                continue  # nothing will be stored: only collect the remaining errors
-            # Repeats within the document and events stored before are left out by the insert itself
-            # (INSERT OR IGNORE / ON CONFLICT DO NOTHING, in document order: the first one stays).
-            good_rows += len(rows)
-            pending += rows
-            if len(pending) >= _INSERT_ROWS:
-                store.write(pending)
-                pending = []
-        if report.rejected and not partial:
-            raise InvalidEventsError(report.rejected)
-        store.write(pending)
-        report.accepted = store.finish()
+                raise InvalidEventsError(report.rejected)
+            report.accepted = store.finish()
         report.duplicates = good_rows - report.accepted
         if report.accepted:
             hub.notify(session)

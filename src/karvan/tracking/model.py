@@ -108,7 +108,8 @@ class ContainerEvent:
 
 def utc_text(moment: datetime) -> str:
     """Fixed-width UTC text (microseconds, 'Z'): sorts as time does, in SQL and in Python."""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    # the UTC time's isoformat ends in "+00:00"; cutting it is half the cost of dropping the tzinfo first
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def parse_time(text: str) -> datetime:

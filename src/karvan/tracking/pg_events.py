@@ -14,11 +14,12 @@ from the table metadata, so columns added by later migrations follow.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import IntegrityError
 
 from karvan.store.partitions import ensure_months, month_of
 from karvan.store.tracking_models import EventKeyRow, EventRow
@@ -32,6 +33,7 @@ _TIME = COLUMNS.index("event_time")
 _KEY_COLUMNS = [c.name for c in KEYS.columns if c.name != "seq"]
 _STAGING = "tracking_events_staging"
 _NEW_SEQS = "tracking_events_new_seqs"
+_FRESH = "tracking_events_fresh"
 _PAGE = 5_000
 BULK_WORK_MEM = "256MB"
 """Sort and hash memory for the statement that stores a bulk import (PostgreSQL's default is 4 MB)."""
@@ -76,50 +78,94 @@ def insert_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tup
     return [(r[0], r[1], r[2], r[3]) for r in connection.exec_driver_sql(_INSERT, params).all()]
 
 
+class _Repeats(Exception):
+    """Staged rows that repeat each other: the fast path does not apply."""
+
+
 class CopyImport:
-    """A bulk import's rows COPYed into a temporary table, stored by one statement at the end.
+    """A bulk import's rows COPYed into a temporary table, stored set-based at the end.
 
     Nothing touches the events table until `store`, so the partitions for every month of the import
     can be attached first; the database holds the staged rows, not this process.
+
+    Storing takes a fast path when it can: the staged rows whose keys are not stored yet get their
+    sequence numbers in document order, and if none of them repeats another's content key or (event
+    id, version), each is new, so plain inserts store them (`INSERT ... ON CONFLICT` takes twice as
+    long per row on the key table: its speculative insertion checks every unique index twice). A fresh
+    file and a re-sent one both take it. A file with repeats, or a concurrent writer storing one of the
+    same events meanwhile (a unique violation), rolls the fast path back and the one statement of
+    `insert_rows` decides row by row, as everywhere else. Either way the outcome is the same rows.
     """
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self._months: set[str] = set()
         self._staged = 0
+        self._seqs_table = _NEW_SEQS
         connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {_STAGING} (LIKE {_EVENTS}) ON COMMIT DROP")
         connection.exec_driver_sql(f"ALTER TABLE {_STAGING} RENAME seq TO ord")
-        connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {_NEW_SEQS} (seq bigint) ON COMMIT DROP")
 
     def _cursor(self) -> Any:
         dbapi = self.connection.connection.dbapi_connection
         assert dbapi is not None
         return dbapi.cursor()
 
-    def write(self, rows: Sequence[tuple[Any, ...]]) -> None:
+    def write(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Stage rows (in the order given: that order decides which of two repeats is kept)."""
+        months = self._months
         with self._cursor() as cursor, cursor.copy(
                 f"COPY {_STAGING} (ord, {', '.join(COLUMNS)}) FROM STDIN") as copy:
             for row in rows:
                 self._staged += 1
                 copy.write_row((self._staged, *row))
-        self._months.update(month_of(row[_TIME]) for row in rows)
+                months.add(month_of(row[_TIME]))
 
     def store(self) -> int:
         """Store the staged rows not stored before; how many were new."""
         if not self._staged:
             return 0
         _attach_months(self.connection, self._months)
-        # one statement sorts and joins every staged row: room in memory rather than temporary files
+        # set-based statements sort and hash every staged row: room in memory rather than temporary files
         self.connection.exec_driver_sql(f"SET LOCAL work_mem = '{BULK_WORK_MEM}'")
+        self.connection.exec_driver_sql(f"ANALYZE {_STAGING}")  # temporary tables are never analysed
+        try:
+            with self.connection.begin_nested():
+                return self._store_fresh()
+        except (_Repeats, IntegrityError):
+            pass
+        self._seqs_table = _NEW_SEQS
+        self.connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {_NEW_SEQS} (seq bigint) ON COMMIT DROP")
         return self.connection.exec_driver_sql(_INSERT_STAGED).rowcount
+
+    def _store_fresh(self) -> int:
+        sequence = self.connection.exec_driver_sql(
+            f"SELECT pg_get_serial_sequence('{_KEYS}', 'seq')").scalar()
+        # nextval in the select list is evaluated after the ORDER BY, so numbers follow the document
+        self.connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE {_FRESH} ON COMMIT DROP AS "
+            f"SELECT nextval(CAST(%(sequence)s AS regclass)) AS seq, s.* FROM {_STAGING} s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {_KEYS} k WHERE k.content_key = s.content_key) "
+            f"AND NOT EXISTS (SELECT 1 FROM {_KEYS} k "
+            "WHERE k.event_id = s.event_id AND k.version = s.version) "
+            "ORDER BY s.ord", {"sequence": sequence})
+        repeats = self.connection.exec_driver_sql(
+            f"SELECT EXISTS (SELECT FROM {_FRESH} GROUP BY content_key HAVING count(*) > 1) "
+            f"OR EXISTS (SELECT FROM {_FRESH} GROUP BY event_id, version HAVING count(*) > 1)").scalar()
+        if repeats:
+            raise _Repeats
+        keys, columns = ", ".join(_KEY_COLUMNS), ", ".join(COLUMNS)
+        self.connection.exec_driver_sql(f"INSERT INTO {_KEYS} (seq, {keys}) SELECT seq, {keys} FROM {_FRESH}")
+        stored = self.connection.exec_driver_sql(
+            f"INSERT INTO {_EVENTS} (seq, {columns}) SELECT seq, {columns} FROM {_FRESH}").rowcount
+        self._seqs_table = _FRESH
+        return int(stored)
 
     def new_seqs(self) -> Iterator[list[int]]:
         """The sequence numbers `store` gave, in pages, in order."""
         after = 0
         while True:
             page = [r[0] for r in self.connection.exec_driver_sql(
-                f"SELECT seq FROM {_NEW_SEQS} WHERE seq > %(after)s ORDER BY seq LIMIT {_PAGE}",
+                f"SELECT seq FROM {self._seqs_table} WHERE seq > %(after)s ORDER BY seq LIMIT {_PAGE}",
                 {"after": after}).all()]
             if not page:
                 return

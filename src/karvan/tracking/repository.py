@@ -11,7 +11,8 @@ Corrections and retractions are new versions; nothing is ever updated or deleted
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -160,38 +161,70 @@ def events_by_seq(conn: Connection | Session, seqs: Sequence[int]) -> list[Store
     return found
 
 
-_SQLITE_INSERT = (f"INSERT OR IGNORE INTO tracking_events ({', '.join(_COLUMNS)}) "
-                  f"VALUES ({', '.join('?' * len(_COLUMNS))})")
+_NULL_BY_DEFAULT = frozenset(c.name for c in EVENTS.columns if c.nullable and c.server_default is None)
 
 
-_BULK_ROWS = 20_000
-_BULK_CACHE_KIB = 512 * 1024
-"""Page cache for one bulk insert (SQLite's default is 2 MiB): 512 MiB holds the indexes of several
-million events."""
+def sqlite_insert(cursor: Any, columns: Sequence[Sequence[Any]]) -> int:
+    """SQLite: `INSERT OR IGNORE` of a batch given column by column (`_COLUMNS` order); how many rows
+    were new.
+
+    Columns that are NULL in every row and default to NULL are left out, and the boolean is bound as
+    an integer: the sqlite3 module binds an int, a float or a str directly but looks a bool or None up
+    as an object to adapt, and that lookup took about half of a bulk insert's time (docs/scaling.md).
+    """
+    kept = [(name, values) for name, values in zip(_COLUMNS, columns, strict=True)
+            if name not in _NULL_BY_DEFAULT or values.count(None) != len(values)]
+    names = [name for name, _ in kept]
+    values = [tuple(map(int, v)) if name == "retracted" else v for name, v in kept]
+    cursor.executemany(f"INSERT OR IGNORE INTO tracking_events ({', '.join(names)}) "
+                       f"VALUES ({', '.join('?' * len(names))})", zip(*values, strict=True))
+    return int(cursor.rowcount)
 
 
 def _insert_sqlite(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tuple[int, str, str, str]]:
-    """SQLite: a plain executemany, then the new rows by sequence number.
+    """SQLite: one executemany, then the new rows by sequence number.
 
     Writers hold SQLite's write lock from their first statement (`BEGIN IMMEDIATE`, see
     `karvan.store.db`), so every row above the highest sequence seen first is this batch's.
     """
-    dbapi = connection.connection.dbapi_connection
-    assert dbapi is not None
-    cursor = dbapi.cursor()
-    cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM tracking_events")
-    (before,) = cursor.fetchone() or (0,)
-    cursor.execute("PRAGMA cache_size")
-    (cache_size,) = cursor.fetchone() or (-2000,)
-    if len(rows) > _BULK_ROWS:  # random content keys: the index must fit in the page cache
-        cursor.execute(f"PRAGMA cache_size=-{_BULK_CACHE_KIB}")
-    try:
-        cursor.executemany(_SQLITE_INSERT, rows)
-    finally:
-        cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
+    cursor = sqlite_cursor(connection)
+    before = sqlite_last_seq(cursor)
+    if rows:
+        sqlite_insert(cursor, list(zip(*rows, strict=True)))
     cursor.execute("SELECT seq, event_id, version, content_key FROM tracking_events WHERE seq > ? "
                    "ORDER BY seq", (before,))
     return list(cursor.fetchall())
+
+
+def sqlite_cursor(connection: Connection) -> Any:
+    """A cursor of the driver's own connection: executemany without SQLAlchemy's per-row work."""
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None
+    return dbapi.cursor()
+
+
+def sqlite_last_seq(cursor: Any) -> int:
+    cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM tracking_events")
+    (last,) = cursor.fetchone() or (0,)
+    return int(last)
+
+
+BULK_CACHE_KIB = 128 * 1024
+"""SQLite page cache while a bulk import writes (the default is 2 MiB). The content keys are random, so
+their index is written all over; 128 MiB holds the hot pages and the operating system's file cache the
+rest, which keeps the import's memory the same whatever the file's size (docs/scaling.md)."""
+
+
+@contextmanager
+def sqlite_bulk_cache(cursor: Any) -> Iterator[None]:
+    """`BULK_CACHE_KIB` of page cache for the duration, then the connection's own size again."""
+    cursor.execute("PRAGMA cache_size")
+    (cache_size,) = cursor.fetchone() or (-2000,)
+    cursor.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
 
 
 @dataclass(frozen=True)

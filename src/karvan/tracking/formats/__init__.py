@@ -123,6 +123,7 @@ def parse(document: Document) -> Parsed:
     else:
         mapper = _MAPPERS[document.format]
     schema_of = _SCHEMAS.get(document.format)
+    source = document.format.value
     for index, raw in enumerate(document.raw_events):
         if index in bad:
             continue
@@ -136,7 +137,7 @@ def parse(document: Document) -> Parsed:
                 result.errors += found
                 continue
         try:
-            result.events += [(index, e) for e in mapper(raw, document.format.value)]
+            result.events += [(index, e) for e in mapper(raw, source)]
         except FieldError as error:
             result.errors.append(EventError(index, error.field, error.message))
     return result

@@ -41,7 +41,9 @@ def unwrap(text: str) -> list[dict[str, Any]]:
     for values in reader:
         if not values:
             continue
-        row: dict[str, Any] = {k: v for k, v in zip(keys, values, strict=False) if v != ""}
+        row: dict[str, Any] = dict(zip(keys, values, strict=False))
+        if "" in values:  # empty cells are absent values
+            row = {k: v for k, v in row.items() if v != ""}
         if "retracted" in row:
             row["retracted"] = row["retracted"].strip().lower() in ("true", "1", "yes")
         rows.append(row)
