@@ -23,12 +23,13 @@ from karvan.store.models import Departure, new_id
 SOURCE = "test fixture"
 DEPARTS = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)
 STOPS = (("CNXIA", "CN"), ("KZ-ALTYN", "KZ"), ("AZBAK", "AZ"), ("BGSOF", "BG"))
+NAMES = {"CNXIA": "Xi'an", "KZ-ALTYN": "Altynkol", "AZBAK": "Baku", "BGSOF": "Sofia"}
 LEGS = (("train-cn", "CNR"), ("train-kz", "KTZ"), ("train-tr", "TCDD"))
 CONTAINERS = ("CSQU3054383", "MSKU9070323")
 
 
 def corridor() -> Network:
-    places = [Place(code=code, name=code.title(), country=country, lat=40.0, lon=60.0 + i,
+    places = [Place(code=code, name=NAMES[code], country=country, lat=40.0, lon=60.0 + i,
                     timezone="UTC", kinds=("rail_terminal",), source=SOURCE)
               for i, (code, country) in enumerate(STOPS)]
     links = [Link(id=f"l{i}", a=a[0], b=b[0], mode="rail", distance_km=1000, gauge="1520",
