@@ -1,5 +1,6 @@
 """The CC015C transit declaration: every missing data item listed; never returned unless it validates
-against the official CTC XSD set bundled under data/ncts."""
+against the official CTC XSD set bundled under data/ncts. A valid example is left in
+test-output/cc015c.xml for a look."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ DETAILS = transit.TransitDetails(lrn="KRV2030000017", office_of_departure="BG005
                                  holder_city="Sofia", guarantee_type="1",
                                  guarantee_reference="30BG0000000000001",
                                  access_code="AB12")
-NS = {"n": transit.NAMESPACE}
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
 @pytest.fixture
@@ -70,6 +71,24 @@ def test_a_complete_declaration_validates_against_the_official_xsd(consignment: 
     items = root.findall("Consignment/HouseConsignment/ConsignmentItem")
     assert len(items) == len(consignment.items)
     assert root.findtext("Consignment/TransportDocument/referenceNumber") == consignment.note_number
+    OUTPUT.mkdir(exist_ok=True)
+    (OUTPUT / "cc015c.xml").write_bytes(message)
+
+
+@on_sqlite
+def test_the_modes_are_those_of_the_sections_at_the_eu_border(consignment: Consignment) -> None:
+    *before, entering = consignment.carrier_sections
+    by_ferry = consignment.model_copy(update={
+        "carrier_sections": (*before, entering.model_copy(update={"mode_code": "ferry"}))})
+    root = ET.fromstring(transit.build_cc015c(by_ferry, DETAILS, prepared_at=PREPARED))
+    assert root.findtext("Consignment/modeOfTransportAtTheBorder") == "1"
+    assert root.findtext("Consignment/inlandModeOfTransport") == "1"
+    first, *after = consignment.carrier_sections
+    by_air = consignment.model_copy(update={
+        "carrier_sections": (first.model_copy(update={"mode_code": "air"}), *after)})
+    with pytest.raises(MissingDataError) as caught:
+        transit.build_cc015c(by_air, DETAILS, prepared_at=PREPARED)
+    assert [m.field for m in caught.value.missing] == ["carrier_sections[0].mode_code"]
 
 
 @on_sqlite

@@ -24,6 +24,7 @@ from karvan.booking.cargo import NO_NUL
 from karvan.documents.errors import Missing, MissingDataError
 from karvan.documents.model import Consignment
 from karvan.errors import KarvanError
+from karvan.network.rules import corridor_rules
 
 if TYPE_CHECKING:
     from xmlschema import XMLSchema11
@@ -34,12 +35,8 @@ SCHEMA_FILES = ("cc015c.xsd", "ctypes.xsd", "htypes.xsd", "stypes.xsd", "tcl.xsd
                 "ermis-types.xsd")
 """The CC015C schema and every file it includes (HMRC transit-movements-validator, conf/v3_0/xsd)."""
 
-EU = frozenset({"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
-                "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"})
-"""EU member states (ISO 3166-1 alpha-2): the declaration is lodged where the consignment enters them."""
-
-RAIL = "2"
-"""CL218 mode of transport: rail (inland and at the border, as every corridor border crossing here is)."""
+TRANSPORT_MODES = {"sea": "1", "ferry": "1", "rail": "2", "road": "3"}
+"""CL218 mode of transport per network mode: a ferry (train ferry or ro-ro) crosses as maritime transport."""
 CIM_CONSIGNMENT_NOTE = "N720"
 """CL754 transport document type of the rail consignment note the declaration refers to."""
 UN_LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
@@ -88,6 +85,10 @@ def missing_items(note: Consignment, details: TransitDetails) -> list[Missing]:
     if entry_point(note) is None:
         missing.append(Missing("consignment.carrier_sections",
                                "the route never enters the EU: no EU transit declaration applies"))
+    missing += [Missing(f"carrier_sections[{i}].mode_code",
+                        f"CC015C knows the modes {', '.join(TRANSPORT_MODES)}, not {section.mode_code!r}")
+                for i, section in enumerate(note.carrier_sections)
+                if section.mode_code not in TRANSPORT_MODES]
     missing.extend(_misfits(note, details))
     return missing
 
@@ -138,13 +139,28 @@ def _text_misfit(value: str | None, limit: int) -> str | None:
     return None
 
 
+def in_eu(country: str) -> bool:
+    """Whether a country is in the EU's customs territory (the corridor rules' customs areas)."""
+    return corridor_rules().area_of.get(country) == "EU"
+
+
 def entry_point(note: Consignment) -> str | None:
     """The first place in the EU that the consignment reaches, if any."""
     for section in note.carrier_sections:
         for place in (section.departure_location, section.arrival_location):
-            if place.country_id in EU:
+            if in_eu(place.country_id):
                 return place.id
     return None
+
+
+def _modes(note: Consignment) -> tuple[str, str]:
+    """CL218 codes of the mode crossing into the EU and of the mode leaving the entry place inland (the
+    same when the consignment's journey ends there)."""
+    sections = note.carrier_sections
+    entering = next((i for i, section in enumerate(sections) if in_eu(section.arrival_location.country_id)
+                     or in_eu(section.departure_location.country_id)), 0)
+    inland = entering + 1 if entering + 1 < len(sections) else entering
+    return TRANSPORT_MODES[sections[entering].mode_code], TRANSPORT_MODES[sections[inland].mode_code]
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
@@ -181,9 +197,10 @@ def _consignment(root: ET.Element, note: Consignment) -> None:
     consignment = _sub(root, "Consignment")
     _sub(consignment, "countryOfDispatch", note.departure_location.country_id)
     _sub(consignment, "countryOfDestination", note.destination_location.country_id)
-    _sub(consignment, "containerIndicator", "1")
-    _sub(consignment, "inlandModeOfTransport", RAIL)
-    _sub(consignment, "modeOfTransportAtTheBorder", RAIL)
+    at_border, inland = _modes(note)
+    _sub(consignment, "containerIndicator", "1" if note.transport_equipment else "0")
+    _sub(consignment, "inlandModeOfTransport", inland)
+    _sub(consignment, "modeOfTransportAtTheBorder", at_border)
     _sub(consignment, "grossMass", _kg(goods_kg))
     for index, equipment in enumerate(note.transport_equipment, start=1):
         element = _sub(consignment, "TransportEquipment")
