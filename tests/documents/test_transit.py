@@ -71,6 +71,8 @@ def test_a_complete_declaration_validates_against_the_official_xsd(consignment: 
     items = root.findall("Consignment/HouseConsignment/ConsignmentItem")
     assert len(items) == len(consignment.items)
     assert root.findtext("Consignment/TransportDocument/referenceNumber") == consignment.note_number
+    consignee = root.findtext("Consignment/Consignee/identificationNumber")
+    assert consignee == consignment.consignee.tax_registration_id
     OUTPUT.mkdir(exist_ok=True)
     (OUTPUT / "cc015c.xml").write_bytes(message)
 

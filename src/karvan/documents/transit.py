@@ -40,6 +40,7 @@ TRANSPORT_MODES = {"sea": "1", "ferry": "1", "rail": "2", "road": "3"}
 CIM_CONSIGNMENT_NOTE = "N720"
 """CL754 transport document type of the rail consignment note the declaration refers to."""
 UN_LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
+EORI = re.compile(r"[A-Z]{2}[A-Z0-9]{1,15}")
 CONTAINER_NUMBER = re.compile(r"[!-~]([ -~]{0,15}[!-~])?")
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -202,6 +203,9 @@ def _consignment(root: ET.Element, note: Consignment) -> None:
     _sub(consignment, "inlandModeOfTransport", inland)
     _sub(consignment, "modeOfTransportAtTheBorder", at_border)
     _sub(consignment, "grossMass", _kg(goods_kg))
+    consignee_id = note.consignee.tax_registration_id
+    if consignee_id and EORI.fullmatch(consignee_id):
+        _sub(_sub(consignment, "Consignee"), "identificationNumber", consignee_id)
     for index, equipment in enumerate(note.transport_equipment, start=1):
         element = _sub(consignment, "TransportEquipment")
         _sub(element, "sequenceNumber", str(index))
