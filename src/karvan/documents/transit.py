@@ -42,7 +42,7 @@ CIM_CONSIGNMENT_NOTE = "N720"
 UN_LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
 EORI = re.compile(r"[A-Z]{2}[A-Z0-9]{1,15}")
 CONTAINER_NUMBER = re.compile(r"[!-~]([ -~]{0,15}[!-~])?")
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class SchemaUnavailableError(KarvanError):
@@ -113,12 +113,12 @@ def _misfits(note: Consignment, details: TransitDetails) -> Iterator[Missing]:
             yield Missing(f"transport_equipment[{i}].id",
                           "CC015C needs a container number of 1 to 17 printable ASCII characters")
     for i, item in enumerate(note.items):
-        if not re.fullmatch(r"\d{6,}", item.hs_code):
+        if not re.fullmatch(r"[0-9]{6,}", item.hs_code):
             yield Missing(f"items[{i}].hs_code", "CC015C needs the 6-digit HS subheading (an6)")
-        if len(item.package_type_code) != 2:
+        if not re.fullmatch(r"[A-Z0-9]{2}", item.package_type_code):
             yield Missing(f"items[{i}].package_type_code", "CC015C needs a 2-character CL017 package code")
     for i, document in enumerate(note.attached_documents):
-        if len(document.type_code) != 4:
+        if not re.fullmatch(r"[A-Z0-9]{4}", document.type_code):
             yield Missing(f"attached_documents[{i}].type_code",
                           "CC015C needs a 4-character CL213 document type, e.g. N380")
 
