@@ -120,6 +120,18 @@ def test_values_the_message_cannot_carry_are_listed_not_cut(consignment: Consign
 
 
 @on_sqlite
+def test_more_repetitions_than_the_message_allows_are_listed(consignment: Consignment) -> None:
+    equipment = consignment.transport_equipment[0]
+    seals = tuple(equipment.seals[0].model_copy(update={"id": f"S{n}"}) for n in range(100))
+    sealed = equipment.model_copy(update={"seals": seals})
+    changed = consignment.model_copy(update={
+        "transport_equipment": (sealed, *consignment.transport_equipment[1:])})
+    with pytest.raises(MissingDataError) as caught:
+        transit.build_cc015c(changed, DETAILS, prepared_at=PREPARED)
+    assert [m.field for m in caught.value.missing] == ["transport_equipment[0].seals"]
+
+
+@on_sqlite
 def test_a_message_failing_the_xsd_is_an_error_not_a_result(consignment: Consignment,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     built = transit._build(consignment, DETAILS, PREPARED)

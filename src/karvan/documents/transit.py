@@ -108,6 +108,13 @@ def _misfits(note: Consignment, details: TransitDetails) -> Iterator[Missing]:
         problem = _text_misfit(value, limit)
         if problem:
             yield Missing(field, f"CC015C cannot carry this value: {problem}")
+    counts = [("items", len(note.items), 999), ("attached_documents", len(note.attached_documents), 99)]
+    counts += [(f"transport_equipment[{i}].seals", len(equipment.seals), 99)
+               for i, equipment in enumerate(note.transport_equipment)]
+    for field, count, limit in counts:
+        if count > limit:
+            yield Missing(field, f"CC015C carries at most {limit} of these, not {count}; "
+                                 "split the consignment")
     for i, equipment in enumerate(note.transport_equipment):
         if not CONTAINER_NUMBER.fullmatch(equipment.id):
             yield Missing(f"transport_equipment[{i}].id",
