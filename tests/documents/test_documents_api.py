@@ -4,6 +4,7 @@ every item; readers by organisation kind and place; every call but verification 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,10 +17,9 @@ from karvan.tenancy.principal import Principal
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 NOTES = "/documents/consignment-notes"
-
-
-def transit_schema_bundled() -> bool:
-    return all((transit.schema_dir() / name).is_file() for name in transit.SCHEMA_FILES)
+COMPLETE_DETAILS = {"lrn": "KRV1", "office_of_departure": "BG005800", "office_of_destination": "BG001000",
+                    "holder_eori": "BG123456789", "holder_city": "Sofia", "guarantee_type": "1",
+                    "guarantee_reference": "30BG0000000000001", "access_code": "AB12"}
 
 
 def _issue(tenant: Callable[..., Any], api_app: Any) -> tuple[Any, str]:
@@ -92,11 +92,15 @@ def test_the_transit_declaration_lists_missing_items_and_never_returns_unvalidat
     partial = shipper.client.post(url, json={"lrn": "KRV1", "office_of_departure": "BG005800"})
     assert partial.status_code == 422
     assert "transit.guarantee_reference" in {e["field"] for e in partial.json()["errors"]}
-    complete = shipper.client.post(url, json={
-        "lrn": "KRV1", "office_of_departure": "BG005800", "office_of_destination": "BG001000",
-        "holder_eori": "BG123456789", "holder_city": "Sofia", "guarantee_type": "1",
-        "guarantee_reference": "30BG0000000000001", "access_code": "AB12"})
-    if transit_schema_bundled():
-        assert complete.status_code == 200 and complete.content.startswith(b"<?xml")
-    else:
-        assert complete.status_code == 503 and complete.json()["type"].endswith("schema-unavailable")
+    complete = shipper.client.post(url, json=COMPLETE_DETAILS)
+    assert complete.status_code == 200, complete.text
+    assert complete.headers["content-type"].startswith("application/xml")
+    assert transit.validation_errors(complete.content) == []
+
+
+def test_without_the_schemas_the_declaration_is_503_not_unvalidated_xml(
+        tenant: Callable[..., Any], api_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shipper, number = _issue(tenant, api_app)
+    monkeypatch.setattr(transit, "schema_dir", lambda: tmp_path)
+    refused = shipper.client.post(f"{NOTES}/{number}/transit-declaration", json=COMPLETE_DETAILS)
+    assert refused.status_code == 503 and refused.json()["type"].endswith("schema-unavailable")

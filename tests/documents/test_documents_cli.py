@@ -1,7 +1,9 @@
-"""`karvan documents`: verify, PDF and reader places on the server's own database."""
+"""`karvan documents`: verify, PDF, the CC015C declaration and reader places on the server's own
+database."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,7 +11,7 @@ from doc_corridor import corridor, instructions, seed_booking
 from typer.testing import CliRunner
 
 from karvan.cli.main import app
-from karvan.documents import notes
+from karvan.documents import notes, transit
 from karvan.store.db import Database
 from karvan.store.models import OrgKind
 from karvan.tenancy import orgs
@@ -53,3 +55,24 @@ def test_verify_pdf_and_reader_place(tmp_path: Path) -> None:
 def test_an_unknown_note_is_one_line_and_exit_1() -> None:
     result = runner.invoke(app, ["documents", "verify", "cn_" + "0" * 32])
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
+
+
+def test_cc015c_writes_a_valid_declaration_or_lists_every_missing_item(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    number = _issued_note()
+    details = tmp_path / "details.json"
+    details.write_text(json.dumps({"lrn": "KRV2030000017", "office_of_departure": "BG005800"}),
+                       encoding="utf-8")
+    out = tmp_path / "cc015c.xml"
+    command = ["documents", "cc015c", number, "--details", str(details), "--out", str(out)]
+    partial = runner.invoke(app, command)
+    assert partial.exit_code == 2 and partial.stderr.count("\n") == 1
+    assert "transit.guarantee_reference" in partial.stderr and "transit.holder_eori" in partial.stderr
+    assert not out.exists()
+    details.write_text(json.dumps({
+        "lrn": "KRV2030000017", "office_of_departure": "BG005800", "office_of_destination": "BG001000",
+        "holder_eori": "BG123456789", "holder_city": "Sofia", "guarantee_type": "1",
+        "guarantee_reference": "30BG0000000000001", "access_code": "AB12"}), encoding="utf-8")
+    written = runner.invoke(app, command)
+    assert written.exit_code == 0, written.stderr
+    assert transit.validation_errors(out.read_bytes()) == []

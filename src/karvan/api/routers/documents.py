@@ -199,6 +199,10 @@ def _no_schema(request: Request, exc: Exception) -> JSONResponse:
     return problems.problem(503, str(exc), slug="schema-unavailable", instance=request.url.path)
 
 
+def _invalid_message(request: Request, exc: Exception) -> JSONResponse:
+    return problems.problem(500, str(exc), slug="invalid-message", instance=request.url.path)
+
+
 def install(app: FastAPI) -> None:
     """The router, the public verification page (outside the API's authentication) and the problem
     listing every missing data item."""
@@ -206,3 +210,4 @@ def install(app: FastAPI) -> None:
     app.add_route(VERIFY_PATH, _verify, methods=["GET"], include_in_schema=False)
     app.add_exception_handler(MissingDataError, _missing)
     app.add_exception_handler(transit.SchemaUnavailableError, _no_schema)
+    app.add_exception_handler(transit.InvalidMessageError, _invalid_message)
