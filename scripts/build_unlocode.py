@@ -27,7 +27,7 @@ import shutil
 import sys
 from pathlib import Path
 
-DEFAULT_SOURCE = Path("/work/shared/reference/unlocode")
+DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "unlocode"
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "src" / "karvan" / "data" / "unlocode"
 OUTPUT_NAME = "unlocode.csv.gz"
 COLUMNS = ("code", "name", "name_ascii", "subdivision", "status", "function", "lat", "lon", "geocoded",

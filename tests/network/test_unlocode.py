@@ -13,7 +13,7 @@ import pytest
 from karvan.network import unlocode
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE = Path("/work/shared/reference/unlocode")
+SOURCE = ROOT.parent / "shared" / "reference" / "unlocode"
 
 
 @pytest.mark.parametrize(("code", "name"), [("CNXIA", "Xian"), ("KZAAU", "Aktau"), ("AZALA", "Alat"),
