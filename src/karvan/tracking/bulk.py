@@ -161,8 +161,9 @@ class _Store:
         self.copy = CopyImport(connection) if connection.dialect.name == "postgresql" else None
         self.cursor: Any = None if self.copy else sqlite_cursor(connection)
         self.stored = 0
-        self.before = latest_seq(session)
-        """What was stored before this import: all an id-only retraction may withdraw, as in `ingest`."""
+        self.before = None if self.copy else latest_seq(session)
+        """What was stored before this import: all an id-only retraction may withdraw, as in `ingest`
+        (PostgreSQL stages the import's rows until `finish`, so its table holds only those)."""
         self._cache = contextlib.ExitStack()
 
     def __enter__(self) -> _Store:
