@@ -74,3 +74,17 @@ def test_a_missed_connection_is_raised_once_when_the_late_arrival_is_stored(
     again = [e for e in owner.client.get(f"/track/{CONTAINER}").json()["exceptions"]
              if e["kind"] == "missed_connection"]
     assert [(e["cause"], e["raised_at"]) for e in again] == [(e["cause"], e["raised_at"]) for e in first]
+
+
+def test_a_shipment_is_tracked_on_the_same_pinned_clock_as_its_container(
+        api_app: FastAPI, tenant: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both routes read the router's one clock: pinned, they give the same state, ETA and exceptions."""
+    monkeypatch.setattr("karvan.api.routers.track.datetime", Clock)
+    monkeypatch.setattr(Clock, "at", T0 + timedelta(hours=250))
+    ktz = tenant("railway", operators=["KTZ"], scope="write")
+    owner = tenant("shipper", scope="read")
+    shipment_id, _ = book(api_app.state.db, owner.org_id, ktz.org_id)
+    assert ktz.client.post("/events", json={"events": [move("DEPA", "KZDOS", 0)]}).status_code == 200
+    alone = owner.client.get(f"/track/{CONTAINER}").json()
+    shipment = owner.client.get(f"/track/shipments/{shipment_id}").json()
+    assert shipment["containers"] == [{k: v for k, v in alone.items() if k != "kind"}]

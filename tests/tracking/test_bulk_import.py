@@ -183,3 +183,52 @@ def test_a_large_csv_file_is_streamed_and_its_errors_named_by_row(db: Database, 
     report = bulk.import_bulk(db, stream, partial=True, workers=2)
     assert (report.accepted, len(report.rejected)) == (7, 1)
     assert (bulk.import_bulk(db, stream, partial=True, workers=2).duplicates) == 7
+
+
+def _dcsa(event_id: str, hour: int, code: str = "LOAD") -> dict[str, Any]:
+    return {"eventID": event_id, "eventDateTime": f"2026-03-01T{hour:02d}:00:00Z",
+            "eventClassification": {"eventTypeCode": "EQUIPMENT", "eventClassifierCode": "ACT",
+                                    "equipmentEventTypeCode": code},
+            "eventLocation": {"UNLocationCode": "KZDOS"},
+            "equipmentDetails": {"equipmentReference": CONTAINERS[hour % 2]}}
+
+
+def _withdraw(event_id: str, hour: int) -> dict[str, Any]:
+    """A DCSA 3.0 retraction that carries only the id of the event it withdraws."""
+    return {"eventID": event_id, "isRetracted": True, "eventUpdatedDateTime": f"2026-03-02T{hour:02d}:00:00Z"}
+
+
+def test_id_only_retractions_are_stored_alike_by_both_paths(
+        sqlite_template: Path, sqlite_pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both paths copy a retraction's fields from the event stored before the document."""
+    monkeypatch.setattr(bulk, "MIN_EVENTS", 2)
+    first = [_dcsa(f"e{h}", h) for h in range(6)]
+    second = [_dcsa("e6", 6, "DISC"), _withdraw("e1", 1), _withdraw("e4", 2), _dcsa("e7", 7),
+              _withdraw("e5", 3)]
+    unknown = [_dcsa("e8", 8), _withdraw("nope", 4)]
+    results = []
+    for path in sqlite_pair:
+        shutil.copyfile(sqlite_template, path)
+        db = Database(f"sqlite:///{path}")
+        try:
+            service.import_document(db, Document(Format.DCSA, first), Principal.system(), lambda: None)
+            document = Document(Format.DCSA, second)
+            if path == sqlite_pair[0]:
+                assert bulk.applies(document, Principal.system())
+                report = bulk.import_bulk(db, document, workers=2).summary()
+                with pytest.raises(InvalidEventsError) as refused:
+                    bulk.import_bulk(db, Document(Format.DCSA, unknown), workers=2)
+            else:
+                report = service.import_document(db, document, Principal.system(), lambda: None).summary()
+                with pytest.raises(InvalidEventsError) as refused:
+                    service.import_document(db, Document(Format.DCSA, unknown), Principal.system(),
+                                            lambda: None)
+            errors = [(e.index, e.field) for e in refused.value.errors]
+            results.append((report["accepted"], errors, stored_rows(db)))
+        finally:
+            db.dispose()
+    assert results[0] == results[1]
+    accepted, errors, rows = results[0]
+    assert accepted == 5 and errors == [(1, "eventID")]
+    kept = [c.name for c in EVENTS.columns if c.name not in ("seq", "received_at")]
+    assert sum(1 for r in rows if r[kept.index("retracted")]) == 3

@@ -39,16 +39,19 @@ from karvan.tenancy.principal import Principal
 from karvan.tracking import hub, outbox
 from karvan.tracking.formats import Document, Format, csvrows
 from karvan.tracking.formats.common import EventError
-from karvan.tracking.ingest import InvalidEventsError, check, summary
-from karvan.tracking.model import utc_text
+from karvan.tracking.ingest import InvalidEventsError, check, judge, summary
+from karvan.tracking.model import ContainerEvent, utc_text
 from karvan.tracking.pg_events import CopyImport
 from karvan.tracking.repository import (
+    StoredEvent,
     events_by_seq,
     keyed_row,
+    latest_seq,
     sqlite_bulk_cache,
     sqlite_cursor,
     sqlite_insert,
     sqlite_last_seq,
+    stored_version,
 )
 
 MIN_EVENTS = 20_000
@@ -129,14 +132,23 @@ def _document_chunks(document: Document, now: datetime) -> Iterator[_Chunk]:
         yield _Chunk(document.format, start, now, document.raw_events[start:start + _CHUNK_EVENTS])
 
 
-def _prepare(chunk: _Chunk) -> tuple[list[tuple[Any, ...]], list[EventError]]:
-    """In a worker: the chunk's valid events as table rows given column by column (fewer, larger
-    objects to send back than a tuple per row), and the errors of the others."""
+Retractions = list[tuple[int, ContainerEvent]]
+
+
+def _columns(good: list[tuple[int, ContainerEvent]], now: datetime) -> list[tuple[Any, ...]]:
+    """Table rows given column by column (fewer, larger objects to send back than a tuple per row)."""
+    received_at = utc_text(now)
+    return list(zip(*(keyed_row(event, received_at, None) for _, event in good), strict=True))
+
+
+def _prepare(chunk: _Chunk) -> tuple[list[tuple[Any, ...]], list[EventError], Retractions]:
+    """In a worker: the chunk's valid events as columns, the errors of the others, and its id-only
+    retractions left for this process to complete from the database (`_Store.retractions`)."""
     raw = csvrows.unwrap(chunk.csv_text) if chunk.csv_text else list(chunk.raw_events)
-    good, errors = check(Document(chunk.format, raw), now=chunk.now)
-    received_at = utc_text(chunk.now)
-    columns = list(zip(*(keyed_row(event, received_at, None) for _, event in good), strict=True))
-    return columns, [replace(e, index=e.index + chunk.start) for e in errors]
+    retractions: Retractions = []
+    good, errors = check(Document(chunk.format, raw), now=chunk.now, retractions=retractions)
+    return (_columns(good, chunk.now), [replace(e, index=e.index + chunk.start) for e in errors],
+            [(i + chunk.start, event) for i, event in retractions])
 
 
 class _Store:
@@ -149,6 +161,9 @@ class _Store:
         self.copy = CopyImport(connection) if connection.dialect.name == "postgresql" else None
         self.cursor: Any = None if self.copy else sqlite_cursor(connection)
         self.stored = 0
+        self.before = None if self.copy else latest_seq(session)
+        """What was stored before this import: all an id-only retraction may withdraw, as in `ingest`
+        (PostgreSQL stages the import's rows until `finish`, so its table holds only those)."""
         self._cache = contextlib.ExitStack()
 
     def __enter__(self) -> _Store:
@@ -158,6 +173,17 @@ class _Store:
 
     def __exit__(self, *exc: object) -> None:
         self._cache.close()
+
+    def retractions(self, retractions: Retractions, now: datetime) -> tuple[list[tuple[Any, ...]],
+                                                                           list[EventError]]:
+        """Id-only retractions completed from the events stored before the import, as columns."""
+        if not retractions:
+            return [], []
+        def lookup(event_id: str) -> StoredEvent | None:
+            return stored_version(self.session, event_id, up_to=self.before)
+
+        good, errors = judge(retractions, now=now, lookup=lookup)
+        return _columns(good, now), errors
 
     def write(self, columns: list[tuple[Any, ...]]) -> None:
         """Store (SQLite) or stage (PostgreSQL) one batch of rows, given column by column."""
@@ -201,14 +227,16 @@ def import_bulk(db: Database, source: Document | CsvFile, *, partial: bool = Fal
                     in_flight.append(pool.apply_async(_prepare, (chunk,)))
                 if not in_flight:
                     break
-                columns, errors = in_flight.popleft().get()
-                report.rejected += errors
+                columns, errors, retractions = in_flight.popleft().get()
+                withdrawn, retraction_errors = store.retractions(retractions, now)
+                report.rejected += sorted([*errors, *retraction_errors], key=lambda e: e.index)
                 if report.rejected and not partial:
                     continue  # nothing will be stored: only collect the remaining errors
                 # Repeats within the document and events stored before are left out by the insert itself
                 # (INSERT OR IGNORE / ON CONFLICT DO NOTHING, in document order: the first one stays).
-                good_rows += len(columns[0]) if columns else 0
-                store.write(columns)
+                for batch in (columns, withdrawn):
+                    good_rows += len(batch[0]) if batch else 0
+                    store.write(batch)
             if report.rejected and not partial:
                 raise InvalidEventsError(report.rejected)
             report.accepted = store.finish()

@@ -7,7 +7,7 @@ invalid ones counted as rejected, each with its reason. Authorisation is always 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -70,24 +70,41 @@ def _complete(event: ContainerEvent, lookup: Lookup | None) -> ContainerEvent:
                    original=event.original, source_format=event.source_format, details={})
 
 
+Checked = tuple[list[tuple[int, ContainerEvent]], list[EventError]]
+"""(index, event) pairs that passed, and the errors of those that did not."""
+
+
 def check(document: Document, *, max_events: int | None = None, now: datetime | None = None,
-          lookup: Lookup | None = None) -> tuple[list[tuple[int, Any]], list[EventError]]:
-    """Schema, mapping and rule checks; (index, event) pairs that passed and errors of those that did not."""
+          lookup: Lookup | None = None,
+          retractions: list[tuple[int, ContainerEvent]] | None = None) -> Checked:
+    """Schema, mapping and rule checks. Given `retractions`, id-only retractions are put there unchecked
+    instead (a bulk worker cannot look up what they withdraw: `judge` them where it can)."""
     if max_events is not None and len(document.raw_events) > max_events:
         raise InputError(f"{len(document.raw_events)} events in one batch; at most {max_events}",
                          field="events", fix="split the batch")
     parsed = parse(document)
-    problems = validate.checker(now or datetime.now(UTC))
+    events = parsed.events
+    if retractions is not None:
+        retractions += [(i, e) for i, e in events if e.details.get("retractionOnly")]
+        events = [(i, e) for i, e in events if not e.details.get("retractionOnly")] if retractions else events
+    good, judged = judge(events, now=now or datetime.now(UTC), lookup=lookup)
+    errors = [*parsed.errors, *judged]
+    errors.sort(key=lambda e: e.index)
+    return good, errors
+
+
+def judge(events: Iterable[tuple[int, ContainerEvent]], *, now: datetime, lookup: Lookup | None) -> Checked:
+    """Karvan's rules over mapped events, id-only retractions completed from `lookup` first."""
+    problems = validate.checker(now)
     good = []
-    errors = list(parsed.errors)
-    for index, parsed_event in parsed.events:
+    errors = []
+    for index, parsed_event in events:
         event = _complete(parsed_event, lookup)
         found = problems(event)
         if found:
             errors += [EventError(index, p.field, p.message) for p in found]
         else:
             good.append((index, event))
-    errors.sort(key=lambda e: e.index)
     return good, errors
 
 

@@ -292,10 +292,14 @@ def unit_events(conn: Connection | Session, identifier: str) -> list[StoredEvent
     return [from_row(r) for r in rows]
 
 
-def stored_version(conn: Connection | Session, event_id: str) -> StoredEvent | None:
-    """The newest stored version of an event (by version time, then arrival), or None."""
-    rows = conn.execute(select(EVENTS).where(EVENTS.c.event_id == event_id)
-                        .order_by(EVENTS.c.version.desc(), EVENTS.c.seq.desc()).limit(1)).all()
+def stored_version(conn: Connection | Session, event_id: str, *,
+                   up_to: int | None = None) -> StoredEvent | None:
+    """The newest stored version of an event (by version time, then arrival), or None; with `up_to`,
+    among the events stored up to that sequence number."""
+    query = select(EVENTS).where(EVENTS.c.event_id == event_id)
+    if up_to is not None:
+        query = query.where(EVENTS.c.seq <= up_to)
+    rows = conn.execute(query.order_by(EVENTS.c.version.desc(), EVENTS.c.seq.desc()).limit(1)).all()
     return from_row(rows[0]) if rows else None
 
 

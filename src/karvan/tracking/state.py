@@ -3,7 +3,9 @@
 Only the current version of each event counts (see `repository.current_versions`); retracted events
 are ignored. The last event is the latest actual (ACT) movement event; planned and estimated events
 feed the ETA, never the status. IoT and reefer readings do not move a container, so they do not set
-the status either.
+the status either, and neither do codes that `codes.MEANING` says leave it as it was (customs
+decisions, document steps): the status is then the previous status-setting event's, while `last_event`
+stays the latest actual event.
 """
 
 from __future__ import annotations
@@ -13,18 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from karvan.network.network import Network
+from karvan.tracking.codes import status_of
 from karvan.tracking.eta import Eta, estimate
 from karvan.tracking.exceptions import TrackingException, detect
 from karvan.tracking.model import Classifier, ContainerEvent
 from karvan.tracking.plan import Plan
 from karvan.tracking.repository import StoredEvent, current_versions, last_actual
-
-STATUS_BY_CODE = {  # the customer-facing word; what a code means for position is codes.MOVEMENT
-    "RECE": "booked", "CONF": "booked", "PICK": "picked_up", "GTIN": "gated_in", "STUF": "stuffed",
-    "LOAD": "loaded", "DEPA": "in_transit", "ARRI": "arrived", "DISC": "discharged", "GTOT": "gated_out",
-    "STRP": "stripped", "DROP": "delivered", "INSP": "inspected", "HOLD": "on_hold", "RELS": "released",
-    "XGCT": "gauge_change", "XFLD": "on_ferry", "XFDS": "discharged", "XCNH": "border_handover",
-}
 
 
 @dataclass(frozen=True)
@@ -58,14 +54,20 @@ def _progress(plan: Plan | None, events: Sequence[StoredEvent]) -> Progress | No
     return Progress(leg, len(plan.legs), done, len(places))
 
 
+def _status(said: ContainerEvent, plan: Plan | None) -> str:
+    """The word for the latest event that sets a status, at the destination said as such."""
+    if plan and said.locode == plan.destination and said.code in ("ARRI", "DISC", "GTOT", "DROP"):
+        return "delivered" if said.code in ("GTOT", "DROP") else "arrived_at_destination"
+    return status_of(said.code) or said.code
+
+
 def derive(container: str, stored: Sequence[StoredEvent], *, plan: Plan | None = None,
            network: Network | None = None, now: datetime | None = None) -> ContainerState:
     now = now or datetime.now(UTC)
     current = current_versions(stored)
     last = last_actual(current)
-    status = STATUS_BY_CODE.get(last.code, last.code.lower()) if last else "no_actual_events"
-    if last and plan and last.locode == plan.destination and last.code in ("ARRI", "DISC", "GTOT", "DROP"):
-        status = "delivered" if last.code in ("GTOT", "DROP") else "arrived_at_destination"
+    said = last_actual(s for s in current if status_of(s.event.code))
+    status = _status(said, plan) if said else "no_status_event" if last else "no_actual_events"
     eta = None if status == "delivered" else estimate(current, plan=plan, network=network, now=now)
     exceptions = detect(current, plan=plan, network=network, now=now, delivered=status == "delivered",
                         eta=eta)

@@ -22,6 +22,11 @@ from karvan.tracking import links, lookup, service
 router = APIRouter(prefix="/track", tags=["tracking"], responses=PROBLEM_RESPONSES)
 
 
+def _now() -> datetime:
+    """The routes' one clock read (tests pin this module's `datetime`)."""
+    return datetime.now(UTC)
+
+
 @router.get("/shipments/{shipment_id}", summary="Tracking state of every container of a shipment")
 def track_shipment(shipment_id: str, principal: Principal = Depends(require_scope("read")),
                    db: Database = Depends(get_db),
@@ -30,10 +35,10 @@ def track_shipment(shipment_id: str, principal: Principal = Depends(require_scop
         shipment = session.get(ShipmentRow, shipment_id)
         if shipment is None or not (principal.is_corridor_admin or shipment.org_id == principal.org_id):
             raise NotFoundError(f"no shipment {shipment_id}")
-        containers = []
+        containers, now = [], _now()
         for number in links.containers_of_shipment(session, shipment_id):
             try:
-                containers.append(service.state_json(service.track(session, number, principal, network)))
+                containers.append(service.state_json(service.track(session, number, principal, network, now)))
             except NotFoundError:
                 containers.append({"container": number, "status": "no_events", "events": []})
         return {"shipment": shipment_id, "containers": containers}
@@ -45,7 +50,7 @@ def track_any(query: str, principal: Principal = Depends(require_scope("read")),
     """A container number gives its state as before; an SSCC (or other EPC) or a booking / transport
     document reference gives `kind`, the unit's or reference's events, and the state of each container."""
     with db.session() as session:
-        found = lookup.find(session, query, principal, network, datetime.now(UTC))
+        found = lookup.find(session, query, principal, network, _now())
     if found.kind == "container":
         return {**service.state_json(found.containers[0]), "kind": "container"}
     return lookup.found_json(found)
