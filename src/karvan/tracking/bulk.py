@@ -162,8 +162,10 @@ class _Store:
         self.cursor: Any = None if self.copy else sqlite_cursor(connection)
         self.stored = 0
         self.before = None if self.copy else latest_seq(session)
-        """What was stored before this import: all an id-only retraction may withdraw, as in `ingest`
-        (PostgreSQL stages the import's rows until `finish`, so its table holds only those)."""
+        """What was stored before this import: all an id-only retraction may withdraw, as in `ingest`.
+        Not read on PostgreSQL: a read of the events table here would hold a lock that stops
+        `pg_events` attaching the new months' partitions (`ensure_months`), so the rows would land in
+        the default partition; its staged rows are not in the table until `finish` anyway."""
         self._cache = contextlib.ExitStack()
 
     def __enter__(self) -> _Store:
