@@ -65,10 +65,10 @@ def test_list_is_a_stable_cursor_with_filters(db: Database) -> None:
 
 
 def test_row_keys_follow_the_table_column_order() -> None:
-    from karvan.tracking.repository import _COLUMNS, to_row
+    from karvan.tracking.repository import COLUMNS, to_row
 
     row = to_row(LOAD, "k" * 32, "2026-11-03T06:00:00.000000Z", "org-1")
-    assert list(row) == _COLUMNS
+    assert list(row) == COLUMNS
     # each value sits under its own column (the SQLite path inserts the values by position)
     assert (row["event_id"], row["content_key"], row["event_type"], row["code"], row["classifier"]) == \
         (LOAD.event_id, "k" * 32, LOAD.event_type.value, LOAD.code, LOAD.classifier.value)

@@ -32,7 +32,9 @@ class EventRow(Base):
 
     __tablename__ = "tracking_events"
     __table_args__ = (
-        UniqueConstraint("event_id", "version"),
+        # unique indexes, not constraints: a bulk import may drop and rebuild them (migration 0008)
+        Index("uq_tracking_events_content_key", "content_key", unique=True).ddl_if(dialect="sqlite"),
+        Index("uq_tracking_events_event_id", "event_id", "version", unique=True).ddl_if(dialect="sqlite"),
         Index("ix_tracking_events_container_time", "container", "event_time"),
         Index("ix_tracking_events_shipment_time", "shipment", "event_time",
               sqlite_where=text("shipment IS NOT NULL"), postgresql_where=text("shipment IS NOT NULL")),
@@ -43,7 +45,7 @@ class EventRow(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(500))
     version: Mapped[str] = mapped_column(String(27), default="")
-    content_key: Mapped[str] = mapped_column(String(32), unique=True)
+    content_key: Mapped[str] = mapped_column(String(32))
     event_type: Mapped[str] = mapped_column(String(10))
     code: Mapped[str] = mapped_column(String(10))
     classifier: Mapped[str] = mapped_column(String(3))

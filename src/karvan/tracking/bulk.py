@@ -37,6 +37,7 @@ from karvan.network import unlocode
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
 from karvan.tracking import hub, outbox
+from karvan.tracking.csvlane import Batch, PlainCsv
 from karvan.tracking.formats import Document, Format, csvrows
 from karvan.tracking.formats.common import EventError
 from karvan.tracking.ingest import InvalidEventsError, check, judge, summary
@@ -44,20 +45,21 @@ from karvan.tracking.model import ContainerEvent, utc_text
 from karvan.tracking.pg_events import CopyImport
 from karvan.tracking.repository import (
     StoredEvent,
+    compact_columns,
     events_by_seq,
     keyed_row,
-    latest_seq,
     sqlite_bulk_cache,
     sqlite_cursor,
-    sqlite_insert,
-    sqlite_last_seq,
     stored_version,
 )
+from karvan.tracking.sqlite_events import SqliteImport
 
 MIN_EVENTS = 20_000
 """Below this, starting worker processes costs more than it saves."""
-MIN_CSV_BYTES = MIN_EVENTS * 40
-"""A CSV file this large is streamed in bulk (an event's row takes 40 bytes or more)."""
+CSV_ROW_BYTES = 40
+"""An event's CSV row takes this many bytes or more."""
+MIN_CSV_BYTES = MIN_EVENTS * CSV_ROW_BYTES
+"""A CSV file this large is streamed in bulk."""
 _CHUNK_EVENTS = 5_000
 _IN_FLIGHT = 3
 """Chunks handed to the workers ahead of the one being stored, per worker."""
@@ -151,17 +153,21 @@ def _prepare(chunk: _Chunk) -> tuple[list[tuple[Any, ...]], list[EventError], Re
             [(i + chunk.start, event) for i, event in retractions])
 
 
-class _Store:
-    """Where checked rows go: SQLite batches now, PostgreSQL's COPY staging until `finish`."""
+Part = tuple[list[str], list[tuple[Any, ...]], dict[str, Any], list[EventError]]
+"""Checked rows to store: the columns they give, the rows, the columns with one value in all of them,
+and the errors of the events left out."""
 
-    def __init__(self, session: Session) -> None:
+
+class _Store:
+    """Where checked rows go: SQLite's table (`SqliteImport`), PostgreSQL's COPY staging until `finish`."""
+
+    def __init__(self, session: Session, expected_rows: int) -> None:
         self.session = session
         self.subscribed = bool(outbox.subscriptions(session))
         connection = session.connection()
         self.copy = CopyImport(connection) if connection.dialect.name == "postgresql" else None
-        self.cursor: Any = None if self.copy else sqlite_cursor(connection)
-        self.stored = 0
-        self.before = None if self.copy else latest_seq(session)
+        self.sqlite = None if self.copy else SqliteImport(sqlite_cursor(connection), expected_rows)
+        self.before = self.sqlite.before if self.sqlite else None
         """What was stored before this import: all an id-only retraction may withdraw, as in `ingest`.
         Not read on PostgreSQL: a read of the events table here would hold a lock that stops
         `pg_events` attaching the new months' partitions (`ensure_months`), so the rows would land in
@@ -169,8 +175,8 @@ class _Store:
         self._cache = contextlib.ExitStack()
 
     def __enter__(self) -> _Store:
-        if self.cursor is not None:
-            self._cache.enter_context(sqlite_bulk_cache(self.cursor))
+        if self.sqlite is not None:
+            self._cache.enter_context(sqlite_bulk_cache(self.sqlite.cursor))
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -187,26 +193,54 @@ class _Store:
         good, errors = judge(retractions, now=now, lookup=lookup)
         return _columns(good, now), errors
 
-    def write(self, columns: list[tuple[Any, ...]]) -> None:
-        """Store (SQLite) or stage (PostgreSQL) one batch of rows, given column by column."""
-        if not columns:
+    def write(self, names: list[str], rows: list[tuple[Any, ...]], constants: dict[str, Any]) -> None:
+        """Store (SQLite) or stage (PostgreSQL) one batch of rows."""
+        if not rows:
             return
         if self.copy is not None:
-            self.copy.write(zip(*columns, strict=True))
-            return
-        before = sqlite_last_seq(self.cursor) if self.subscribed else 0
-        self.stored += sqlite_insert(self.cursor, columns)
-        if self.subscribed:
-            self.cursor.execute("SELECT seq FROM tracking_events WHERE seq > ? ORDER BY seq", (before,))
-            outbox.enqueue(self.session, events_by_seq(self.session, [r[0] for r in self.cursor.fetchall()]))
+            self.copy.write(rows, names, constants)
+        else:
+            assert self.sqlite is not None
+            self.sqlite.write(names, rows, constants)
 
     def finish(self) -> int:
+        """Store what is staged; outbox entries for the new events; how many were new."""
         if self.copy is not None:
-            self.stored = self.copy.store()
-            if self.subscribed:
-                for seqs in self.copy.new_seqs():
-                    outbox.enqueue(self.session, events_by_seq(self.session, seqs))
-        return self.stored
+            stored, pages = self.copy.store(), self.copy.new_seqs()
+        else:
+            assert self.sqlite is not None
+            stored, pages = self.sqlite.finish(), self.sqlite.new_seqs()
+        if self.subscribed:
+            for seqs in pages:
+                outbox.enqueue(self.session, events_by_seq(self.session, seqs))
+        return stored
+
+
+def _checked_in_workers(source: Document | CsvFile, now: datetime, processes: int,
+                        store: _Store) -> Iterator[Part]:
+    """The events checked by worker processes, chunk by chunk, in document order."""
+    chunks = source.chunks(now) if isinstance(source, CsvFile) else _document_chunks(source, now)
+    # fork: the workers start at once with the UN/LOCODE list already loaded (once, here, not per worker)
+    unlocode.exists("")
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        in_flight: deque[Any] = deque()
+        while True:
+            # a bounded window of chunks: Pool.imap would read the whole file ahead
+            while len(in_flight) < processes * _IN_FLIGHT and (chunk := next(chunks, None)) is not None:
+                in_flight.append(pool.apply_async(_prepare, (chunk,)))
+            if not in_flight:
+                return
+            columns, errors, retractions = in_flight.popleft().get()
+            withdrawn, retraction_errors = store.retractions(retractions, now)
+            rejected = sorted([*errors, *retraction_errors], key=lambda e: e.index)
+            for batch in (columns, withdrawn):
+                yield (*compact_columns(batch), {}, rejected) if batch else ([], [], {}, rejected)
+                rejected = []
+
+
+def _checked_in_duckdb(lane: PlainCsv, batches: Iterator[Batch]) -> Iterator[Part]:
+    for batch in batches:
+        yield lane.names, batch.rows, lane.constants, batch.errors
 
 
 def import_bulk(db: Database, source: Document | CsvFile, *, partial: bool = False,
@@ -215,33 +249,24 @@ def import_bulk(db: Database, source: Document | CsvFile, *, partial: bool = Fal
     report = BulkReport()
     good_rows = 0
     now = datetime.now(UTC)
-    chunks = source.chunks(now) if isinstance(source, CsvFile) else _document_chunks(source, now)
-    processes = workers or os.cpu_count() or 2
-    # fork: the workers start at once with the UN/LOCODE list already loaded (once, here, not per worker)
-    unlocode.exists("")
-    context = multiprocessing.get_context("fork")
-    with db.write_session() as session, context.Pool(processes) as pool:
-        with _Store(session) as store:
-            in_flight: deque[Any] = deque()
-            while True:
-                # a bounded window of chunks: Pool.imap would read the whole file ahead
-                while len(in_flight) < processes * _IN_FLIGHT and (chunk := next(chunks, None)) is not None:
-                    in_flight.append(pool.apply_async(_prepare, (chunk,)))
-                if not in_flight:
-                    break
-                columns, errors, retractions = in_flight.popleft().get()
-                withdrawn, retraction_errors = store.retractions(retractions, now)
-                report.rejected += sorted([*errors, *retraction_errors], key=lambda e: e.index)
-                if report.rejected and not partial:
-                    continue  # nothing will be stored: only collect the remaining errors
-                # Repeats within the document and events stored before are left out by the insert itself
-                # (INSERT OR IGNORE / ON CONFLICT DO NOTHING, in document order: the first one stays).
-                for batch in (columns, withdrawn):
-                    good_rows += len(batch[0]) if batch else 0
-                    store.write(batch)
+    lane = PlainCsv.open(source.path, now) if isinstance(source, CsvFile) else None
+    batches = lane.batches() if lane else None
+    # CSV rows never withdraw stored events, so the indexes those lookups need may be rebuilt
+    expected_rows = source.path.stat().st_size // CSV_ROW_BYTES if isinstance(source, CsvFile) else 0
+    with db.write_session() as session, _Store(session, expected_rows) as store:
+        parts = (_checked_in_duckdb(lane, batches) if lane and batches is not None else
+                 _checked_in_workers(source, now, workers or os.cpu_count() or 2, store))
+        for names, rows, constants, errors in parts:
+            report.rejected += errors
             if report.rejected and not partial:
-                raise InvalidEventsError(report.rejected)
-            report.accepted = store.finish()
+                continue  # nothing will be stored: only collect the remaining errors
+            # Repeats within the document and events stored before are left out by the store (in
+            # document order: the first one stays)
+            good_rows += len(rows)
+            store.write(names, rows, constants)
+        if report.rejected and not partial:
+            raise InvalidEventsError(report.rejected)
+        report.accepted = store.finish()
         report.duplicates = good_rows - report.accepted
         if report.accepted:
             hub.notify(session)

@@ -14,7 +14,7 @@ from the table metadata, so columns added by later migrations follow.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -110,15 +110,19 @@ class CopyImport:
         assert dbapi is not None
         return dbapi.cursor()
 
-    def write(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Stage rows (in the order given: that order decides which of two repeats is kept)."""
+    def write(self, rows: Iterable[Sequence[Any]], names: Sequence[str] = COLUMNS,
+              constants: Mapping[str, Any] | None = None) -> None:
+        """Stage rows giving the columns `names` (in the order given: that order decides which of two
+        repeats is kept); `constants` are the same in every row, columns in neither are NULL."""
         months = self._months
+        fixed = tuple((constants or {}).values())
+        time = names.index("event_time")
         with self._cursor() as cursor, cursor.copy(
-                f"COPY {_STAGING} (ord, {', '.join(COLUMNS)}) FROM STDIN") as copy:
+                f"COPY {_STAGING} (ord, {', '.join([*names, *(constants or {})])}) FROM STDIN") as copy:
             for row in rows:
                 self._staged += 1
-                copy.write_row((self._staged, *row))
-                months.add(month_of(row[_TIME]))
+                copy.write_row((self._staged, *row, *fixed))
+                months.add(month_of(row[time]))
 
     def store(self) -> int:
         """Store the staged rows not stored before; how many were new."""

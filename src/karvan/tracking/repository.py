@@ -27,7 +27,7 @@ from karvan.tracking.model import OTHER, Classifier, ContainerEvent, EventType, 
 
 EVENTS = EventRow.__table__
 IDENTIFIERS = EventIdentifierRow.__table__
-_COLUMNS = [c.name for c in EVENTS.columns if c.name != "seq"]
+COLUMNS = [c.name for c in EVENTS.columns if c.name != "seq"]
 _CHUNK = 1000
 
 
@@ -75,7 +75,7 @@ _PLAIN_FORMATS: dict[str, dict[str, Any]] = {text: {"format": f} for f, text in 
 
 def row_values(event: ContainerEvent, key: str, received_at: str, org_id: str | None,
                event_time_text: str | None = None) -> tuple[Any, ...]:
-    """The table row's values in `_COLUMNS` order (enum members are `StrEnum`s: `str()` is the value)."""
+    """The table row's values in `COLUMNS` order (enum members are `StrEnum`s: `str()` is the value)."""
     return (
         event.event_id or derived_event_id(key), version_text(event), key, str(event.event_type),
         event.code, str(event.classifier), event_time_text or utc_text(event.event_time),
@@ -89,7 +89,7 @@ def row_values(event: ContainerEvent, key: str, received_at: str, org_id: str | 
 def to_row(event: ContainerEvent, key: str, received_at: str, org_id: str | None,
            event_time_text: str | None = None) -> dict[str, Any]:
     """The table row as column -> value."""
-    return dict(zip(_COLUMNS, row_values(event, key, received_at, org_id, event_time_text), strict=True))
+    return dict(zip(COLUMNS, row_values(event, key, received_at, org_id, event_time_text), strict=True))
 
 
 def _time(text: str, offset_minutes: int = 0) -> datetime:
@@ -164,20 +164,24 @@ def events_by_seq(conn: Connection | Session, seqs: Sequence[int]) -> list[Store
 _NULL_BY_DEFAULT = frozenset(c.name for c in EVENTS.columns if c.nullable and c.server_default is None)
 
 
-def sqlite_insert(cursor: Any, columns: Sequence[Sequence[Any]]) -> int:
-    """SQLite: `INSERT OR IGNORE` of a batch given column by column (`_COLUMNS` order); how many rows
-    were new.
+def compact_columns(columns: Sequence[Sequence[Any]]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """A batch given column by column (`COLUMNS` order) as the columns it fills and its rows, for
+    SQLite: columns NULL in every row that default to NULL are left out, and the boolean is an integer.
 
-    Columns that are NULL in every row and default to NULL are left out, and the boolean is bound as
-    an integer: the sqlite3 module binds an int, a float or a str directly but looks a bool or None up
-    as an object to adapt, and that lookup took about half of a bulk insert's time (docs/scaling.md).
+    The sqlite3 module binds an int, a float or a str directly but looks a bool or None up as an object
+    to adapt, and that lookup took about half of a bulk insert's time (docs/scaling.md).
     """
-    kept = [(name, values) for name, values in zip(_COLUMNS, columns, strict=True)
+    kept = [(name, values) for name, values in zip(COLUMNS, columns, strict=True)
             if name not in _NULL_BY_DEFAULT or values.count(None) != len(values)]
-    names = [name for name, _ in kept]
     values = [tuple(map(int, v)) if name == "retracted" else v for name, v in kept]
+    return [name for name, _ in kept], list(zip(*values, strict=True))
+
+
+def sqlite_insert(cursor: Any, columns: Sequence[Sequence[Any]]) -> int:
+    """SQLite: `INSERT OR IGNORE` of a batch given column by column; how many rows were new."""
+    names, rows = compact_columns(columns)
     cursor.executemany(f"INSERT OR IGNORE INTO tracking_events ({', '.join(names)}) "
-                       f"VALUES ({', '.join('?' * len(names))})", zip(*values, strict=True))
+                       f"VALUES ({', '.join('?' * len(names))})", rows)
     return int(cursor.rowcount)
 
 

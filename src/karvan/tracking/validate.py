@@ -28,7 +28,12 @@ _ALLOWED: dict[EventType, frozenset[str]] = {
     EventType.EQUIPMENT: CODES_BY_TYPE[EventType.EQUIPMENT] | frozenset(EXTENSIONS) | {OTHER}}
 """Codes each event type may carry: its DCSA codes; equipment events also Karvan's extensions and OTHER
 (an EPCIS business step that is not a container move)."""
-_NEEDS_CONTAINER = frozenset({EventType.EQUIPMENT, EventType.IOT, EventType.REEFER})
+NEEDS_CONTAINER = frozenset({EventType.EQUIPMENT, EventType.IOT, EventType.REEFER})
+"""Event types about equipment: they must name a container (or what stands for one)."""
+
+
+def allowed_codes(event_type: EventType) -> frozenset[str]:
+    return _ALLOWED[event_type]
 
 
 def problems(event: ContainerEvent, now: datetime | None = None) -> list[FieldError]:
@@ -56,7 +61,7 @@ def checker(now: datetime) -> Callable[[ContainerEvent], list[FieldError]]:
             allowed = CODES_BY_TYPE[event_type]
             add(FieldError("code", f"{event.code} is not a {event_type.value} event code "
                                    f"(one of {', '.join(sorted(allowed))})"))
-        if event_type in _NEEDS_CONTAINER and not (event.container or event.identifiers or event.references):
+        if event_type in NEEDS_CONTAINER and not (event.container or event.identifiers or event.references):
             add(FieldError("equipmentReference", f"a {event_type.value} event must name what it is about: "
                                                  "a container, a booking or document, or (EPCIS) an EPC"))
         if event_type is EventType.SHIPMENT and event.shipment is None and not event.references:
