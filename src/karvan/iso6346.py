@@ -46,6 +46,11 @@ def is_well_formed(number: str) -> bool:
     return bool(_FORMAT.match(normalise(number)))
 
 
+def is_canonical(number: str) -> bool:
+    """Valid and written as `validate` returns it (no spaces, upper case): a quick check for bulk work."""
+    return bool(_FORMAT.match(number)) and check_digit(number[:10]) == int(number[10])
+
+
 def is_valid(number: str) -> bool:
     n = normalise(number)
     return bool(_FORMAT.match(n)) and check_digit(n[:10]) == int(n[10])

@@ -15,9 +15,8 @@ import typer
 from karvan.cli.common import console, one_line_errors
 from karvan.cli.database import open_database
 from karvan.errors import InputError
-from karvan.network.loader import load_network
 from karvan.tenancy.principal import Principal
-from karvan.tracking import bulk, service
+from karvan.tracking import bulk
 from karvan.tracking.bulk import BulkReport, CsvFile
 from karvan.tracking.formats import Document, Format, read
 from karvan.tracking.ingest import IngestReport, InvalidEventsError
@@ -55,6 +54,10 @@ def import_events(
         if isinstance(document, CsvFile) or bulk.applies(document, Principal.system()):
             report = bulk.import_bulk(db, document, partial=skip_invalid)
         else:
+            # the ordinary path checks reporters against the network; a bulk import does not load it
+            from karvan.network.loader import load_network
+            from karvan.tracking import service
+
             report = service.import_document(db, document, Principal.system(), load_network,
                                              partial=skip_invalid)
     except InvalidEventsError as refused:  # the one line names the file as well as the event and field

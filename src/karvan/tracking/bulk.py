@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from karvan.network import unlocode
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
-from karvan.tracking import hub, outbox
+from karvan.tracking import notices, outbox
 from karvan.tracking.csvlane import Batch, PlainCsv
 from karvan.tracking.formats import Document, Format, csvrows
 from karvan.tracking.formats.common import EventError
@@ -269,6 +269,6 @@ def import_bulk(db: Database, source: Document | CsvFile, *, partial: bool = Fal
         report.accepted = store.finish()
         report.duplicates = good_rows - report.accepted
         if report.accepted:
-            hub.notify(session)
+            notices.notify(session)
         session.commit()
     return report

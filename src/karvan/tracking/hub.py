@@ -20,21 +20,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import psycopg
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 from karvan.store.db import Database
+from karvan.tracking.notices import CHANNEL
 from karvan.tracking.repository import EventFilter, StoredEvent, latest_seq, list_events
 
-CHANNEL = "karvan_tracking"
 POLL_SECONDS = 1.0
 log = logging.getLogger("karvan.tracking.hub")
-
-
-def notify(session: Session) -> None:
-    """Tell other processes (PostgreSQL only) that events were stored; sent when the transaction commits."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"NOTIFY {CHANNEL}"))
 
 
 @dataclass(eq=False)

@@ -18,7 +18,7 @@ from karvan.errors import NotFoundError
 from karvan.network.network import Network
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
-from karvan.tracking import hub, links, outbox, raised
+from karvan.tracking import links, notices, outbox, raised
 from karvan.tracking.authz import NetworkSource
 from karvan.tracking.exceptions import TrackingException
 from karvan.tracking.formats import Document
@@ -40,7 +40,7 @@ def import_document(db: Database, document: Document, principal: Principal, netw
         raise_exceptions(session, sorted({s.event.container for s in report.accepted if s.event.container}),
                          network, now or datetime.now(UTC))
         if report.accepted:
-            hub.notify(session)
+            notices.notify(session)
         session.commit()
     if announce is not None and report.accepted:
         announce(report.accepted)

@@ -18,7 +18,7 @@ sequence numbers follow the document.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from karvan.tracking.repository import COLUMNS, sqlite_last_seq
@@ -28,6 +28,8 @@ REBUILD_FACTOR = 2
 """Rebuild the indexes when fewer than this many times the import's rows are stored already: the
 rebuild sorts every stored row again, a row-by-row insert touches only the new ones."""
 _PAGE = 5_000
+_PROBE = 500
+"""Rows of the first batch looked up before the indexes are dropped."""
 
 
 def _literal(value: Any) -> str:
@@ -44,18 +46,30 @@ class SqliteImport:
         self.cursor = cursor
         self.before = sqlite_last_seq(cursor)
         """Every row above this sequence number is this import's: the writer holds the write lock."""
-        self.rebuilds = self.before < REBUILD_FACTOR * expected_rows
+        self._large = self.before < REBUILD_FACTOR * expected_rows
+        self.rebuilds: bool | None = None if self._large else False
+        """Decided at the first batch: not when that batch resends stored events (a re-import would
+        only fail to build the unique indexes and be inserted twice)."""
         self._indexes: dict[str, str] = {}
-        if self.rebuilds:
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                           "AND sql IS NOT NULL", (EVENTS,))
-            self._indexes = dict(cursor.fetchall())
-            for name in self._indexes:
-                cursor.execute(f"DROP INDEX {name}")
 
-    def write(self, names: Sequence[str], rows: Iterable[Sequence[Any]],
+    def _decide(self, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> bool:
+        keys = [row[names.index("content_key")] for row in rows[:_PROBE]]
+        self.cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {EVENTS} WHERE content_key IN "
+                            f"({', '.join('?' * len(keys))}))", keys)
+        if self.cursor.fetchone()[0]:
+            return False
+        self.cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                            "AND sql IS NOT NULL", (EVENTS,))
+        self._indexes = dict(self.cursor.fetchall())
+        for name in self._indexes:
+            self.cursor.execute(f"DROP INDEX {name}")
+        return True
+
+    def write(self, names: Sequence[str], rows: Sequence[Sequence[Any]],
               constants: Mapping[str, Any]) -> None:
         """Insert rows giving the columns `names`; `constants` are the same in every row."""
+        if self.rebuilds is None:
+            self.rebuilds = self._decide(names, rows)
         columns = ", ".join([*names, *constants])
         values = ", ".join(["?"] * len(names) + [_literal(v) for v in constants.values()])
         verb = "INSERT" if self.rebuilds else "INSERT OR IGNORE"
