@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
 from karvan.cli.main import app
@@ -232,3 +232,63 @@ def test_id_only_retractions_are_stored_alike_by_both_paths(
     assert accepted == 5 and errors == [(1, "eventID")]
     kept = [c.name for c in EVENTS.columns if c.name not in ("seq", "received_at")]
     assert sum(1 for r in rows if r[kept.index("retracted")]) == 3
+
+
+CSV_HEADER = ["event_id", "type", "code", "classifier", "time", "container", "locode"]
+
+
+def write_csv(path: Path, events: list[dict[str, Any]]) -> bulk.CsvFile:
+    keys = [csvrows.COLUMNS[c] for c in CSV_HEADER]
+    lines = [",".join(CSV_HEADER), *(",".join(str(e.get(k, "")) for k in keys) for e in events)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return bulk.CsvFile(path)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=events_lists, second=events_lists)
+def test_a_csv_file_checked_in_duckdb_stores_what_the_ordinary_import_stores(
+        sqlite_template: Path, sqlite_pair: tuple[Path, Path], tmp_path: Path,
+        first: list[dict[str, Any]], second: list[dict[str, Any]]) -> None:
+    """Through the DuckDB lane and SQLite's rebuilt indexes, repeats within a file (the rebuild fails
+    and the rows go in again one by one) and against stored rows (a resent file keeps the indexes)."""
+    bulk_path, ordinary_path = sqlite_pair
+    results = []
+    for path in (bulk_path, ordinary_path):
+        shutil.copyfile(sqlite_template, path)
+        db = Database(f"sqlite:///{path}")
+        try:
+            counts = []
+            for n, events in enumerate((first, second, first)):
+                if path == bulk_path:
+                    report = bulk.import_bulk(db, write_csv(tmp_path / f"{n}.csv", events)).summary()
+                else:
+                    document = Document(Format.CSV, csvrows.unwrap((tmp_path / f"{n}.csv").read_text()))
+                    report = service.import_document(db, document, Principal.system(), lambda: None).summary()
+                counts.append((report["accepted"], report["duplicates"]))
+            results.append((counts, stored_rows(db), seqs(db)))
+        finally:
+            db.dispose()
+    assert results[0] == results[1]
+
+
+def seqs(db: Database) -> list[tuple[int, str]]:
+    """Sequence numbers with the content key they were given to: document order is kept."""
+    with db.session() as session:
+        return [tuple(r) for r in session.execute(select(EVENTS.c.seq, EVENTS.c.content_key)
+                                                  .order_by(EVENTS.c.seq)).all()]
+
+
+def test_a_bulk_import_leaves_the_identity_indexes_in_place(db: Database, tmp_path: Path) -> None:
+    if db.dialect != "sqlite":
+        pytest.skip("PostgreSQL keeps identities in its key table")
+    stream = write_csv(tmp_path / "events.csv", [raw(h, f"e{h}") for h in range(6)])
+    with db.session() as session:
+        before = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                      "AND tbl_name = 'tracking_events' ORDER BY name")).all()
+    assert bulk.import_bulk(db, stream).accepted == 6
+    with db.session() as session:
+        after = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                     "AND tbl_name = 'tracking_events' ORDER BY name")).all()
+        assert after == before and {"uq_tracking_events_content_key", "uq_tracking_events_event_id"} <= {
+            r[0] for r in after}
+    assert bulk.import_bulk(db, write_csv(tmp_path / "again.csv", [raw(7, "e1")])).duplicates == 1

@@ -108,7 +108,8 @@ def test_the_lane_stores_and_refuses_exactly_what_the_python_check_does(
     assert lane_errors == python_errors
 
 
-def test_rows_are_given_in_document_order_across_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_are_given_in_document_order_across_batches(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("karvan.tracking.csvlane.BATCH", 7)
     header = ["event_id", "type", "code", "classifier", "time", "container", "locode"]
     rows = [[f"e{i}", "EQUIPMENT", "LOAD", "ACT", f"2026-03-01T{i % 24:02d}:00:00+05:00", "CSQU3054383",
@@ -127,7 +128,8 @@ def test_rows_are_given_in_document_order_across_batches(tmp_path: Path, monkeyp
     "type,code,classifier,time\nEQUIPMENT,LOAD,ACT,2026-03-01T00:00:00Z\rEQUIPMENT,LOAD,ACT,x\n",
     "type,code,classifier,time,type\nEQUIPMENT,LOAD,ACT,2026-03-01T00:00:00Z,SHIPMENT\n",
 ])
-def test_files_the_two_readers_could_split_differently_take_the_python_path(tmp_path: Path, content: str) -> None:
+def test_files_both_readers_could_split_differently_take_the_python_path(tmp_path: Path,
+                                                                        content: str) -> None:
     path = tmp_path / "events.csv"
     path.write_bytes(content.encode())
     assert PlainCsv.open(path, NOW) is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ from karvan.store.tracking_models import WebhookDeliveryRow
 from karvan.tenancy import orgs
 from karvan.tenancy.principal import Principal
 from karvan.tracking import bulk, outbox, pg_events, service
-from karvan.tracking.formats import Document, Format
+from karvan.tracking.formats import Document, Format, csvrows
 from karvan.tracking.model import Classifier, ContainerEvent, EventType
 from karvan.tracking.repository import EVENTS, container_events, store_events, to_row
 
@@ -162,11 +163,22 @@ documents = st.lists(st.builds(raw, month=st.sampled_from([1, 2, 12]), day=st.in
                      min_size=1, max_size=12)
 
 
+def _bulk_source(events: list[dict[str, Any]], as_csv: bool, folder: Path) -> Document | bulk.CsvFile:
+    """The events as a document (checked by worker processes) or as a CSV file (checked in DuckDB)."""
+    if not as_csv:
+        return Document(Format.KARVAN, events)
+    header = ["event_id", "type", "code", "classifier", "time", "container", "locode"]
+    keys = [csvrows.COLUMNS[c] for c in header]
+    path = folder / f"{uuid.uuid4().hex}.csv"
+    path.write_text("\n".join([",".join(header), *(",".join(e.get(k, "") for k in keys) for e in events)]))
+    return bulk.CsvFile(path)
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(first=documents, second=documents)
+@given(first=documents, second=documents, as_csv=st.booleans())
 def test_copy_and_ordinary_imports_store_the_same_rows_and_counts(
-        postgres_server: Any, monkeypatch: pytest.MonkeyPatch,
-        first: list[dict[str, Any]], second: list[dict[str, Any]]) -> None:
+        postgres_server: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        first: list[dict[str, Any]], second: list[dict[str, Any]], as_csv: bool) -> None:
     monkeypatch.setattr(bulk, "_CHUNK_EVENTS", 3)
     results = []
     for path in ("copy", "ordinary"):
@@ -175,9 +187,9 @@ def test_copy_and_ordinary_imports_store_the_same_rows_and_counts(
         try:
             counts = []
             for events in (first, second, first):  # the later imports meet the earlier ones' rows
-                document = Document(Format.KARVAN, events)
+                document = Document(Format.CSV if as_csv else Format.KARVAN, events)
                 if path == "copy":
-                    report = bulk.import_bulk(db, document, workers=2).summary()
+                    report = bulk.import_bulk(db, _bulk_source(events, as_csv, tmp_path), workers=2).summary()
                 else:
                     report = service.import_document(db, document, Principal.system(), lambda: None).summary()
                 counts.append((report["accepted"], report["duplicates"]))
