@@ -9,6 +9,9 @@ Figures printed (targets in brackets):
 - ceiling measured in the same run on the same rows: on SQLite an `executemany` into a bare table
   [import >= 0.3x of it], on PostgreSQL a raw `COPY` of the CSV file into a bare table [>= 0.3x];
   neither has an index, parsing or validation;
+- PostgreSQL only, the schema floor: a raw `COPY` of the rows the import stored into a second database
+  with Karvan's own tables (key table, monthly partitions, every index), no check at all: what storing
+  these rows costs this server whoever does it, so how far the import is from it;
 - PostgreSQL only: size on disk of the events (partitions, key table, their indexes) and of the bare
   table; the events span two years, so they fill about 25 monthly partitions;
 - `POST /events` to a uvicorn server on 127.0.0.1 in batches, events/s [>= 5,000];
@@ -55,9 +58,10 @@ from conftest import _LocalPostgres  # noqa: E402  (the test suite's throwaway P
 
 from karvan import iso6346  # noqa: E402
 from karvan.network.loader import load_network  # noqa: E402
-from karvan.store.db import Database  # noqa: E402
+from karvan.store.db import Database, make_engine  # noqa: E402
 from karvan.store.migrate import upgrade  # noqa: E402
 from karvan.store.models import OrgKind, Scope  # noqa: E402
+from karvan.store.partitions import create_months  # noqa: E402
 from karvan.tenancy import orgs  # noqa: E402
 from karvan.tenancy.principal import Principal  # noqa: E402
 from karvan.tracking import service  # noqa: E402
@@ -162,6 +166,43 @@ def postgres_ceiling(path: Path, libpq_url: str) -> tuple[float, int]:
         seconds = time.perf_counter() - started
         size = conn.execute("SELECT pg_total_relation_size('bare_events')").fetchone()
     return seconds, int(size[0]) if size else 0
+
+
+def postgres_schema_floor(libpq_url: str, workdir: Path) -> float:
+    """Seconds for a raw COPY of the rows the import stored into Karvan's own tables, in a second
+    database: the key table and the monthly partitions (made first), every index in place, no check.
+
+    What any importer that keeps Karvan's schema must pay on this server, whatever its own speed."""
+    dump = {table: workdir / f"{table}.copy" for table in ("tracking_event_keys", "tracking_events")}
+    with psycopg.connect(libpq_url) as conn, conn.cursor() as cursor:
+        for table, path in dump.items():
+            with path.open("wb") as out, cursor.copy(
+                    f"COPY (SELECT * FROM {table} ORDER BY seq) TO STDOUT (FORMAT binary)") as copy:
+                for block in copy:
+                    out.write(block)
+        months = [r[0] for r in cursor.execute(
+            "SELECT DISTINCT left(event_time, 7) FROM tracking_events ORDER BY 1").fetchall()]
+    admin = libpq_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("CREATE DATABASE karvan_floor")
+    floor_url = libpq_url.rsplit("/", 1)[0] + "/karvan_floor"
+    sqlalchemy_url = floor_url.replace("postgresql://", "postgresql+psycopg://")
+    upgrade(sqlalchemy_url)
+    engine = make_engine(sqlalchemy_url)
+    with engine.begin() as conn:
+        create_months(conn, "tracking_events", months)
+    engine.dispose()
+    with psycopg.connect(floor_url) as conn, conn.cursor() as cursor:
+        started = time.perf_counter()
+        for table, path in dump.items():
+            with path.open("rb") as source, cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
+                while block := source.read(1 << 20):
+                    copy.write(block)
+        conn.commit()
+        seconds = time.perf_counter() - started
+    for path in dump.values():
+        path.unlink()
+    return seconds
 
 
 def postgres_event_size(libpq_url: str) -> tuple[int, int]:
@@ -376,6 +417,10 @@ def run_postgresql(args: argparse.Namespace, workdir: Path) -> None:
         import_s = cli_import(path, count, env)
         ceiling_s, bare_bytes = postgres_ceiling(path, libpq)
         report_import(count, import_s, ceiling_s, "raw COPY into a bare table")
+        floor_s = postgres_schema_floor(libpq, workdir)
+        print(f"schema floor: raw COPY of the stored rows into Karvan's key table and partitions, indexes "
+              f"in place, no checks: {count / floor_s:,.0f} rows/s = {floor_s / ceiling_s:.1f}x the bare "
+              f"COPY's time; import / floor = {floor_s / import_s:.3f}")
         stored_bytes, partitions = postgres_event_size(libpq)
         print(f"size on disk: {stored_bytes / 2**20:,.0f} MiB in {partitions} partitions and the key table, "
               f"indexes included ({stored_bytes / count:,.0f} bytes per event); the bare table "

@@ -78,10 +78,6 @@ def insert_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> list[tup
     return [(r[0], r[1], r[2], r[3]) for r in connection.exec_driver_sql(_INSERT, params).all()]
 
 
-class _Repeats(Exception):
-    """Staged rows that repeat each other: the fast path does not apply."""
-
-
 class CopyImport:
     """A bulk import's rows COPYed into a temporary table, stored set-based at the end.
 
@@ -89,11 +85,11 @@ class CopyImport:
     can be attached first; the database holds the staged rows, not this process.
 
     Storing takes a fast path when it can: the staged rows whose keys are not stored yet get their
-    sequence numbers in document order, and if none of them repeats another's content key or (event
-    id, version), each is new, so plain inserts store them (`INSERT ... ON CONFLICT` takes twice as
-    long per row on the key table: its speculative insertion checks every unique index twice). A fresh
-    file and a re-sent one both take it. A file with repeats, or a concurrent writer storing one of the
-    same events meanwhile (a unique violation), rolls the fast path back and the one statement of
+    sequence numbers in document order and plain inserts store them (`INSERT ... ON CONFLICT` takes
+    twice as long per row on the key table: its speculative insertion checks every unique index twice).
+    A fresh file and a re-sent one both take it. If two of those rows repeat each other's content key
+    or (event id, version), or a concurrent writer stored one of the same events meanwhile, the key
+    table's unique indexes refuse the insert; the fast path is rolled back and the one statement of
     `insert_rows` decides row by row, as everywhere else. Either way the outcome is the same rows.
     """
 
@@ -135,7 +131,7 @@ class CopyImport:
         try:
             with self.connection.begin_nested():
                 return self._store_fresh()
-        except (_Repeats, IntegrityError):
+        except IntegrityError:  # repeats within the file, or a concurrent writer's rows
             pass
         self._seqs_table = _NEW_SEQS
         self.connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {_NEW_SEQS} (seq bigint) ON COMMIT DROP")
@@ -152,11 +148,6 @@ class CopyImport:
             f"AND NOT EXISTS (SELECT 1 FROM {_KEYS} k "
             "WHERE k.event_id = s.event_id AND k.version = s.version) "
             "ORDER BY s.ord", {"sequence": sequence})
-        repeats = self.connection.exec_driver_sql(
-            f"SELECT EXISTS (SELECT FROM {_FRESH} GROUP BY content_key HAVING count(*) > 1) "
-            f"OR EXISTS (SELECT FROM {_FRESH} GROUP BY event_id, version HAVING count(*) > 1)").scalar()
-        if repeats:
-            raise _Repeats
         keys, columns = ", ".join(_KEY_COLUMNS), ", ".join(COLUMNS)
         self.connection.exec_driver_sql(f"INSERT INTO {_KEYS} (seq, {keys}) SELECT seq, {keys} FROM {_FRESH}")
         stored = self.connection.exec_driver_sql(
