@@ -61,12 +61,20 @@ VALUES: dict[str, st.SearchStrategy[str]] = {
 def files(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
     header = ["type", "code", "classifier", "time", *draw(st.lists(st.sampled_from(OPTIONAL), unique=True))]
     header = draw(st.permutations(header))
-    rows = draw(st.lists(st.tuples(*(VALUES[name] for name in header)).map(list), min_size=1, max_size=25))
+    # a row of empty cells is left out: DuckDB reads it as a blank line, so such a file takes the Python
+    # path whole (test_files_both_readers_could_split_differently_take_the_python_path)
+    row = st.tuples(*(VALUES[name] for name in header)).map(list).filter(any)
+    rows = draw(st.lists(row, min_size=1, max_size=25))
     return header, rows
 
 
-def write(path: Path, header: list[str], rows: list[list[str]], newline: str = "\r\n") -> None:
-    path.write_bytes(newline.join(",".join(r) for r in [header, *rows]).encode() + newline.encode())
+def write(path: Path, header: list[str], rows: list[list[str]], newline: str = "\r\n",
+          blank_after: frozenset[int] = frozenset()) -> None:
+    """The file; a blank line after each row numbered in `blank_after` (both readers skip them)."""
+    lines = [",".join(header)]
+    for i, row in enumerate(rows):
+        lines += [",".join(row)] + ([""] if i in blank_after else [])
+    path.write_bytes(newline.join(lines).encode() + newline.encode())
 
 
 def by_lane(path: Path) -> tuple[PlainCsv, list[tuple[Any, ...]], list[Any]]:
@@ -96,12 +104,13 @@ def by_python(path: Path, lane: PlainCsv) -> tuple[list[tuple[Any, ...]], list[A
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(file=files(), newline=st.sampled_from(["\r\n", "\n"]))
+@given(file=files(), newline=st.sampled_from(["\r\n", "\n"]), blank_after=st.frozensets(st.integers(0, 30)))
 def test_the_lane_stores_and_refuses_exactly_what_the_python_check_does(
-        tmp_path: Path, file: tuple[list[str], list[list[str]]], newline: str) -> None:
+        tmp_path: Path, file: tuple[list[str], list[list[str]]], newline: str,
+        blank_after: frozenset[int]) -> None:
     header, rows = file
     path = tmp_path / "events.csv"
-    write(path, header, rows, newline)
+    write(path, header, rows, newline, blank_after)
     lane, lane_rows, lane_errors = by_lane(path)
     python_rows, python_errors = by_python(path, lane)
     assert lane_rows == python_rows
@@ -124,15 +133,17 @@ def test_rows_are_given_in_document_order_across_batches(tmp_path: Path,
 
 @pytest.mark.parametrize("content", [
     'type,code,classifier,time\nEQUIPMENT,LOAD,ACT,"2026-03-01T00:00:00Z"\n',  # a quote
-    "type,code,classifier,time\nEQUIPMENT,LOAD,ACT,2026-03-01T00:00:00Z\n\nEQUIPMENT,LOAD,ACT,x\n",
     "type,code,classifier,time\nEQUIPMENT,LOAD,ACT,2026-03-01T00:00:00Z\rEQUIPMENT,LOAD,ACT,x\n",
+    "type,code,classifier,time\r\nEQUIPMENT,LOAD,ACT,2026-03-01T00:00:00Z\r\nEQUIPMENT,LO\rAD,ACT,x\r\n",
+    "type,code,classifier,time\nEQUIPMENT,LOAD,ACT,2026-03-01T00:00:00Z\n,,,\n",
     "type,code,classifier,time,type\nEQUIPMENT,LOAD,ACT,2026-03-01T00:00:00Z,SHIPMENT\n",
 ])
 def test_files_both_readers_could_split_differently_take_the_python_path(tmp_path: Path,
                                                                         content: str) -> None:
     path = tmp_path / "events.csv"
     path.write_bytes(content.encode())
-    assert PlainCsv.open(path, NOW) is None
+    lane = PlainCsv.open(path, NOW)
+    assert lane is None or lane.batches() is None
 
 
 def test_a_file_duckdb_cannot_read_as_python_does_takes_the_python_path(tmp_path: Path) -> None:

@@ -7,8 +7,10 @@ message: a row it cannot prove *plain* goes back to the Python check (`ingest.ch
 one home of every rule's wording. A plain row is one whose stored row this lane can compute exactly
 as the Python path does (a hypothesis test compares the two on random rows):
 
-- the file has no quotes, no blank lines and no carriage return outside a line end, so DuckDB and
-  Python's `csv` module split it into the same records (any other file takes the Python path whole);
+- no value holds a quote or a carriage return and no row is empty (a blank line), so DuckDB, reading
+  without quoting, and Python's `csv` module split the file into the same records; DuckDB refuses a
+  row with more cells than the header (Python would drop them). Any other file takes the Python path
+  whole, found out in the first pass over the file, before anything is stored;
 - every value is printable ASCII without quote or backslash (the content key's `repr` and the body's
   JSON then need no escaping), within the lengths of the bundled Karvan event schema;
 - the times are `YYYY-MM-DDThh:mm:ss[.f{1,6}](Z|+hh:mm)` in the years 1900-2999, real dates;
@@ -44,10 +46,11 @@ from karvan.tracking.repository import COLUMNS, keyed_row
 from karvan.tracking.validate import FUTURE_TOLERANCE, NEEDS_CONTAINER, allowed_codes
 
 BATCH = 50_000
+DUCKDB_MEMORY = "256MB"
+"""DuckDB streams the file; its buffers stay within this whatever the file's size."""
 MAX_ODD_VALUES = 256
 """Distinct refused values a file may have and still take this lane (each one is looked for in every
 row); past that, the file is mostly refused anyway and takes the Python path."""
-_BLOCK = 1 << 20
 _TIME = (r"^(?:19|2\d)\d\d-\d\d-\d\dT(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?"
          r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$")
 _SAFE = r"^[ !#-&(-\[\]-~]*$"
@@ -78,19 +81,6 @@ class Batch:
 
     rows: list[tuple[Any, ...]]
     errors: list[EventError]
-
-
-def is_plain_text(path: Path) -> bool:
-    """No quote, no blank line, no carriage return but in a line end: both CSV readers split alike."""
-    tail = b""
-    with path.open("rb") as handle:
-        while block := handle.read(_BLOCK):
-            joined = tail + block
-            if b'"' in block or b"\n\n" in joined or b"\n\r\n" in joined \
-                    or joined.count(b"\r") != joined.count(b"\r\n") + joined.endswith(b"\r"):
-                return False
-            tail = joined[-2:]
-    return not tail.endswith(b"\r")
 
 
 @cache
@@ -144,6 +134,7 @@ class PlainCsv:
             **{name: value for name, value in _CONSTANT_WITHOUT.items() if name not in self.names}}
         self.db = duckdb.connect()
         self.db.execute("SET preserve_insertion_order = true")
+        self.db.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
         self._error = duckdb.Error
 
     @classmethod
@@ -151,7 +142,7 @@ class PlainCsv:
         """The file as a plain CSV file, or None when it must take the Python path."""
         with path.open(encoding="utf-8") as handle:
             header = next(iter(handle), "").strip("\r\n").lstrip("\ufeff").split(",")
-        if len(set(header)) != len(header) or not is_plain_text(path):
+        if len(set(header)) != len(header):
             return None
         csvrows.unwrap(",".join(header))  # a wrong header is refused before any work
         return cls(path, header, now)
@@ -170,10 +161,18 @@ class PlainCsv:
         judged = {"container": col("container"), "locode": col("locode"), "classifier": col("classifier"),
                   "mode": col("mode"), "kind": f"{col('type')} || ' ' || {col('code')}"}
         lists = ", ".join(f"list(DISTINCT {expr})" for expr in judged.values())
-        found = self.db.execute(f"SELECT {lists} FROM {self._source()}", {"path": str(self.path)}).fetchone()
+        cells = ", ".join(col(name) for name in self.header)
+        # a quote, or a carriage return inside a line, is read apart by the two readers; a blank line
+        # may be a row of NULLs here, which Python skips: such files take the Python path
+        found = self.db.execute(
+            f"SELECT bool_or(regexp_matches(concat_ws(',', {cells}), '[\"\\r]') "
+            f"OR coalesce({cells}) IS NULL), {lists} FROM {self._source()}", {"path": str(self.path)}
+        ).fetchone()
         assert found is not None
+        if found[0]:
+            return None
         odd: dict[str, list[str]] = {}
-        for name, values in zip(judged, found, strict=True):
+        for name, values in zip(judged, found[1:], strict=True):
             judge = getattr(_Verdicts, name)
             odd[name] = [v for v in values or () if v is not None and not judge(v)]
             if len(odd[name]) > MAX_ODD_VALUES:
@@ -306,8 +305,8 @@ class PlainCsv:
         values = dict(zip(["", "", *self.names], row, strict=False))
         values |= dict(zip([n for n in _RAW if n in self.header], row[len(self.names) + 2:], strict=True))
         values["type"] = values.get("event_type")
-        raw = {key: values[name] for name, key in csvrows.COLUMNS.items()
-               if name in self.header and values.get(name) is not None}
+        # in the header's order, as `csvrows.unwrap` gives it: the schema's errors come in that order
+        raw = {csvrows.COLUMNS[name]: values[name] for name in self.header if values.get(name) is not None}
         if "retracted" in raw:
             raw["retracted"] = raw["retracted"].strip().lower() in ("true", "1", "yes")
         return raw
