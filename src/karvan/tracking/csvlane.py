@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import operator
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -70,6 +71,8 @@ _CONSTANT_WITHOUT = {"version": "", "retracted": 0, "body": '{"format":"csv"}'}
 _KEYED = ("type", "code", "classifier", "utc_time", "container", "shipment", "", "locode", "facility",
           "service", "departure", "mode", "retracted_flag", "utc_version")
 """The content key's fields (`identity.content_key`): CSV or computed columns, '' for the references."""
+_READY, _NO_ID, _ODD = 0, 1, 2
+"""A row as stored, a plain row without an event id (derived here), a row for the Python check."""
 _COMPUTED = frozenset({"utc_time", "retracted_flag", "utc_version"})
 _RAW = ("time", "updated_at", "retracted")
 """CSV columns whose stored form differs from the text: given back as read for rows not plain."""
@@ -162,12 +165,16 @@ class PlainCsv:
                   "mode": col("mode"), "kind": f"{col('type')} || ' ' || {col('code')}"}
         lists = ", ".join(f"list(DISTINCT {expr})" for expr in judged.values())
         cells = ", ".join(col(name) for name in self.header)
-        # a quote, or a carriage return inside a line, is read apart by the two readers; a blank line
-        # may be a row of NULLs here, which Python skips: such files take the Python path
+        # the place list loads while DuckDB reads the file (it lets go of the GIL meanwhile)
+        places = threading.Thread(target=unlocode.exists, args=("",), name="unlocode")
+        places.start()
+        # a quote, or a carriage return inside a line, is read apart by the two readers; a row of NULLs
+        # (the cells of a blank line Python keeps) would be skipped: such files take the Python path
         found = self.db.execute(
             f"SELECT bool_or(regexp_matches(concat_ws(',', {cells}), '[\"\\r]') "
             f"OR coalesce({cells}) IS NULL), {lists} FROM {self._source()}", {"path": str(self.path)}
         ).fetchone()
+        places.join()
         assert found is not None
         if found[0]:
             return None
@@ -230,7 +237,8 @@ class PlainCsv:
               coalesce(lower(trim({col("retracted")})) IN ('true', '1', 'yes'), false) AS is_retracted
             FROM parsed),
         keyed AS (SELECT *, CASE WHEN is_retracted THEN 'R' ELSE '' END AS retracted_flag FROM judged)
-        SELECT plain AND {col("event_id")} IS NOT NULL, plain, {selected}{", " + raw if raw else ""}
+        SELECT CASE WHEN NOT plain THEN {_ODD} WHEN {col("event_id")} IS NULL THEN {_NO_ID} ELSE {_READY} END,
+          {selected}{", " + raw if raw else ""}
         FROM keyed"""
 
     @staticmethod
@@ -273,19 +281,19 @@ class PlainCsv:
             self.db.close()
 
     def _batch(self, rows: list[tuple[Any, ...]], start: int) -> Batch:
-        """Rows come as (ready as is, plain, the stored columns..., raw texts...)."""
-        width = len(self.names) + 2
-        stored = operator.itemgetter(slice(2, width))
-        if all(map(operator.itemgetter(0), rows)):  # nearly always: C loops only
+        """Rows come as (`_READY`, `_NO_ID` or `_ODD`, the stored columns..., raw texts...)."""
+        width = len(self.names) + 1
+        stored = operator.itemgetter(slice(1, width))
+        if not any(map(operator.itemgetter(0), rows)):  # nearly always: C loops only
             return Batch(list(map(stored, rows)), [])
-        key = self.names.index("content_key") + 2
+        key = self.names.index("content_key") + 1
         ready: list[tuple[Any, ...]] = []
         odd: list[tuple[int, int, dict[str, Any]]] = []  # (document index, place in ready, raw row)
         for offset, row in enumerate(rows):
-            if row[0]:
+            if row[0] == _READY:
                 ready.append(stored(row))
-            elif row[1]:  # an event without an id: the id derived from its key, as `row_values` does
-                ready.append((derived_event_id(row[key]), *row[3:width]))
+            elif row[0] == _NO_ID:  # the id derived from the event's key, as `row_values` does
+                ready.append((derived_event_id(row[key]), *row[2:width]))
             else:
                 odd.append((start + offset, len(ready), self._raw(row)))
                 ready.append(())
@@ -302,8 +310,8 @@ class PlainCsv:
 
     def _raw(self, row: tuple[Any, ...]) -> dict[str, Any]:
         """The row as `csvrows.unwrap` gives it to the Python check."""
-        values = dict(zip(["", "", *self.names], row, strict=False))
-        values |= dict(zip([n for n in _RAW if n in self.header], row[len(self.names) + 2:], strict=True))
+        values = dict(zip(["", *self.names], row, strict=False))
+        values |= dict(zip([n for n in _RAW if n in self.header], row[len(self.names) + 1:], strict=True))
         values["type"] = values.get("event_type")
         # in the header's order, as `csvrows.unwrap` gives it: the schema's errors come in that order
         raw = {csvrows.COLUMNS[name]: values[name] for name in self.header if values.get(name) is not None}
