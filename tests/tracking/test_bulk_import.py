@@ -278,9 +278,10 @@ def seqs(db: Database) -> list[tuple[int, str]]:
                                                   .order_by(EVENTS.c.seq)).all()]
 
 
-def test_a_bulk_import_leaves_the_identity_indexes_in_place(db: Database, tmp_path: Path) -> None:
-    if db.dialect != "sqlite":
-        pytest.skip("PostgreSQL keeps identities in its key table")
+def test_a_bulk_import_leaves_the_identity_indexes_in_place(sqlite_template: Path, tmp_path: Path) -> None:
+    """SQLite only: PostgreSQL keeps identities in its key table, whose indexes are never dropped."""
+    shutil.copyfile(sqlite_template, tmp_path / "karvan.db")
+    db = Database(f"sqlite:///{tmp_path / 'karvan.db'}")
     stream = write_csv(tmp_path / "events.csv", [raw(h, f"e{h}") for h in range(6)])
     with db.session() as session:
         before = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
@@ -292,3 +293,4 @@ def test_a_bulk_import_leaves_the_identity_indexes_in_place(db: Database, tmp_pa
         assert after == before and {"uq_tracking_events_content_key", "uq_tracking_events_event_id"} <= {
             r[0] for r in after}
     assert bulk.import_bulk(db, write_csv(tmp_path / "again.csv", [raw(7, "e1")])).duplicates == 1
+    db.dispose()
