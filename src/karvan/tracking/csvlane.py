@@ -7,10 +7,11 @@ message: a row it cannot prove *plain* goes back to the Python check (`ingest.ch
 one home of every rule's wording. A plain row is one whose stored row this lane can compute exactly
 as the Python path does (a hypothesis test compares the two on random rows):
 
-- no value holds a quote or a carriage return and no row is empty (a blank line), so DuckDB, reading
-  without quoting, and Python's `csv` module split the file into the same records; DuckDB refuses a
-  row with more cells than the header (Python would drop them). Any other file takes the Python path
-  whole, found out in the first pass over the file, before anything is stored;
+- no value holds a quote or a carriage return and no row has only empty cells, so DuckDB, reading
+  without quoting, and Python's `csv` module split the file into the same records (both skip blank
+  lines; DuckDB refuses a row with more cells than the header, which Python would cut). Any other
+  file takes the Python path whole, found out in the first pass over the file, before anything is
+  stored;
 - every value is printable ASCII without quote or backslash (the content key's `repr` and the body's
   JSON then need no escaping), within the lengths of the bundled Karvan event schema;
 - the times are `YYYY-MM-DDThh:mm:ss[.f{1,6}](Z|+hh:mm)` in the years 1900-2999, real dates;
