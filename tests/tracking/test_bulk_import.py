@@ -257,19 +257,28 @@ def seqs(db: Database) -> list[tuple[int, str]]:
                                                   .order_by(EVENTS.c.seq)).all()]
 
 
-def test_a_bulk_import_leaves_the_identity_indexes_in_place(sqlite_template: Path, tmp_path: Path) -> None:
-    """SQLite only: PostgreSQL keeps identities in its key table, whose indexes are never dropped."""
+def test_a_bulk_import_leaves_the_identity_indexes_in_place(sqlite_template: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite only (PostgreSQL keeps identities in its key table, whose indexes are never dropped):
+    after a stored import, and after one refused once its first rows were in (a rollback)."""
+    monkeypatch.setattr("karvan.tracking.csvlane.BATCH", 2)
     shutil.copyfile(sqlite_template, tmp_path / "karvan.db")
     db = Database(f"sqlite:///{tmp_path / 'karvan.db'}")
-    stream = write_csv(tmp_path / "events.csv", [raw(h, f"e{h}") for h in range(6)])
-    with db.session() as session:
-        before = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                                      "AND tbl_name = 'tracking_events' ORDER BY name")).all()
-    assert bulk.import_bulk(db, stream).accepted == 6
-    with db.session() as session:
-        after = session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                                     "AND tbl_name = 'tracking_events' ORDER BY name")).all()
-        assert after == before and {"uq_tracking_events_content_key", "uq_tracking_events_event_id"} <= {
-            r[0] for r in after}
+
+    def indexes() -> list[Any]:
+        with db.session() as session:
+            return list(session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                             "AND tbl_name = 'tracking_events' ORDER BY name")).all())
+
+    before = indexes()
+    assert {"uq_tracking_events_content_key", "uq_tracking_events_event_id"} <= {r[0] for r in before}
+    refused = [raw(h, f"r{h}") for h in range(6)]
+    refused[5]["locode"] = "KZQQQ"
+    with pytest.raises(InvalidEventsError):
+        bulk.import_bulk(db, write_csv(tmp_path / "refused.csv", refused))
+    assert indexes() == before and stored_rows(db) == []
+    assert bulk.import_bulk(db, write_csv(tmp_path / "events.csv", [raw(h, f"e{h}") for h in range(6)])
+                            ).accepted == 6
+    assert indexes() == before
     assert bulk.import_bulk(db, write_csv(tmp_path / "again.csv", [raw(7, "e1")])).duplicates == 1
     db.dispose()
