@@ -5,7 +5,7 @@ Event times are stored as fixed-width UTC text (`2026-05-04T03:00:00.000000Z`), 
 does on both databases and costs nothing to index; the offset the event was reported with is kept in
 `offset_minutes` so exports give the time back as it was sent.
 
-Indexes are few on purpose: every index costs on bulk import (the two identity constraints, container
+Indexes are few on purpose: every index costs on bulk import (the two identity unique indexes, container
 and time for tracking, shipment and time where a shipment is named). On SQLite, filters on place or
 storage time scan in sequence order and stop at the page size.
 
