@@ -1,15 +1,18 @@
-"""Bulk import on every core: worker processes check and key the events, this process stores them.
+"""Bulk import on every core: the events are checked and keyed in parallel, this process stores them.
 
-On a million-event file about two thirds of the time is Python work per event (schema, mapping, the
-rules, the content key) and one third the database's. Here worker processes do the first part on
-chunks of the document while this process stores the rows they send back, so on a 2-core machine the
-two overlap (benchmarks/tracking.py measures it). SQLite takes each chunk's rows with one
-`executemany` (`repository.sqlite_insert`); PostgreSQL takes them by COPY into a temporary table and
-stores them set-based at the end (`karvan.tracking.pg_events.CopyImport`).
+Checking an event in Python (schema, mapping, the rules, the content key) costs several times what
+storing it does. A plain CSV file is checked column by column in DuckDB (`karvan.tracking.csvlane`),
+which hands only the rows it cannot prove plain to the Python check; other documents, and CSV files
+the lane declines, go to worker processes in chunks while this process stores the rows they send
+back, so on a 2-core machine the two overlap (benchmarks/tracking.py measures both). SQLite takes
+the rows straight into its table, rebuilding the indexes at the end when the import is large next
+to what is stored (`karvan.tracking.sqlite_events`); PostgreSQL takes them by COPY into a temporary
+table and stores them set-based at the end (`karvan.tracking.pg_events.CopyImport`).
 
-Memory stays bounded: a CSV file is read as it is stored (`CsvFile`), a few chunks at a time, only a
-chunk's rows wait here for the database, and SQLite's page cache is capped for the import
-(`repository.BULK_CACHE_KIB`); none of them grows with the file.
+Memory stays bounded: a CSV file is read as it is stored (DuckDB streams it in batches; the worker
+path reads a few chunks at a time, `CsvFile`), only a batch's rows wait here for the database, and
+SQLite's page cache is capped for the import (`repository.BULK_CACHE_KIB`); none of them grows with
+the file.
 
 The outcome is `service.import_document`'s: one transaction; a document with an invalid event stores
 nothing (with `partial`, the valid events), every error named by event index and field; repeats within

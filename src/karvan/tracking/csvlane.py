@@ -265,8 +265,9 @@ class PlainCsv:
         try:
             odd = self._odd_values()
         except self._error:
-            return None
+            odd = None
         if odd is None:
+            self.db.close()
             return None
         params = {**odd, "path": str(self.path),
                   "latest_act": (self.now + FUTURE_TOLERANCE).astimezone(UTC).replace(tzinfo=None)}
