@@ -49,8 +49,8 @@ class SqliteImport:
         self.cursor = cursor
         self.before = sqlite_last_seq(cursor)
         """Every row above this sequence number is this import's: the writer holds the write lock."""
-        self._large = self.before < REBUILD_FACTOR * expected_rows
-        self.rebuilds: bool | None = None if self._large else False
+        large = self.before < REBUILD_FACTOR * expected_rows
+        self.rebuilds: bool | None = None if large else False
         """Decided at the first batch: not when that batch resends stored events (a re-import would
         only fail to build the unique indexes and be inserted twice)."""
         self._indexes: dict[str, str] = {}
