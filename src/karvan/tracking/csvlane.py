@@ -315,8 +315,5 @@ class PlainCsv:
         values = dict(zip(["", *self.names], row, strict=False))
         values |= dict(zip([n for n in _RAW if n in self.header], row[len(self.names) + 1:], strict=True))
         values["type"] = values.get("event_type")
-        # in the header's order, as `csvrows.unwrap` gives it: the schema's errors come in that order
-        raw = {csvrows.COLUMNS[name]: values[name] for name in self.header if values.get(name) is not None}
-        if "retracted" in raw:
-            raw["retracted"] = raw["retracted"].strip().lower() in ("true", "1", "yes")
-        return raw
+        return csvrows.event([csvrows.COLUMNS[name] for name in self.header],
+                             [values.get(name) or "" for name in self.header])

@@ -37,14 +37,14 @@ def unwrap(text: str) -> list[dict[str, Any]]:
                          "CSV header lacks a required column", field="header",
                          fix="columns: " + ",".join(COLUMNS))
     keys = [COLUMNS[c] for c in header]
-    rows: list[dict[str, Any]] = []
-    for values in reader:
-        if not values:
-            continue
-        row: dict[str, Any] = dict(zip(keys, values, strict=False))
-        if "" in values:  # empty cells are absent values
-            row = {k: v for k, v in row.items() if v != ""}
-        if "retracted" in row:
-            row["retracted"] = row["retracted"].strip().lower() in ("true", "1", "yes")
-        rows.append(row)
-    return rows
+    return [event(keys, values) for values in reader if values]
+
+
+def event(keys: list[str], values: list[str]) -> dict[str, Any]:
+    """One record as a Karvan event dict, `keys` the header's JSON names (cells past them are cut)."""
+    row: dict[str, Any] = dict(zip(keys, values, strict=False))
+    if "" in values:  # empty cells are absent values
+        row = {k: v for k, v in row.items() if v != ""}
+    if "retracted" in row:
+        row["retracted"] = row["retracted"].strip().lower() in ("true", "1", "yes")
+    return row
