@@ -40,7 +40,7 @@ from karvan.network import unlocode
 from karvan.store.db import Database
 from karvan.tenancy.principal import Principal
 from karvan.tracking import notices, outbox
-from karvan.tracking.csvlane import Batch, PlainCsv
+from karvan.tracking.csvlane import PlainCsv
 from karvan.tracking.formats import Document, Format, csvrows
 from karvan.tracking.formats.common import EventError
 from karvan.tracking.ingest import InvalidEventsError, check, judge, summary
@@ -241,11 +241,6 @@ def _checked_in_workers(source: Document | CsvFile, now: datetime, processes: in
                 rejected = []
 
 
-def _checked_in_duckdb(lane: PlainCsv, batches: Iterator[Batch]) -> Iterator[Part]:
-    for batch in batches:
-        yield lane.names, batch.rows, lane.constants, batch.errors
-
-
 def import_bulk(db: Database, source: Document | CsvFile, *, partial: bool = False,
                 workers: int | None = None) -> BulkReport:
     """Check, deduplicate and store a large document in one transaction; see the module docstring."""
@@ -257,8 +252,10 @@ def import_bulk(db: Database, source: Document | CsvFile, *, partial: bool = Fal
     # CSV rows never withdraw stored events, so the indexes those lookups need may be rebuilt
     expected_rows = source.path.stat().st_size // CSV_ROW_BYTES if isinstance(source, CsvFile) else 0
     with db.write_session() as session, _Store(session, expected_rows) as store:
-        parts = (_checked_in_duckdb(lane, batches) if lane and batches is not None else
-                 _checked_in_workers(source, now, workers or os.cpu_count() or 2, store))
+        parts: Iterator[Part] = (
+            ((lane.names, batch.rows, lane.constants, batch.errors) for batch in batches)
+            if lane and batches is not None else
+            _checked_in_workers(source, now, workers or os.cpu_count() or 2, store))
         for names, rows, constants, errors in parts:
             report.rejected += errors
             if report.rejected and not partial:

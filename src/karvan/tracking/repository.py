@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -220,15 +220,21 @@ rest, which keeps the import's memory the same whatever the file's size (docs/sc
 
 
 @contextmanager
-def sqlite_bulk_cache(cursor: Any) -> Iterator[None]:
-    """`BULK_CACHE_KIB` of page cache for the duration, then the connection's own size again."""
-    cursor.execute("PRAGMA cache_size")
-    (cache_size,) = cursor.fetchone() or (-2000,)
-    cursor.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+def sqlite_pragmas(cursor: Any, **settings: int) -> Iterator[None]:
+    """SQLite pragmas set for the duration, then put back as they were (Karvan's own integers only)."""
+    before = {name: int(cursor.execute(f"PRAGMA {name}").fetchone()[0]) for name in settings}
+    for name, value in settings.items():
+        cursor.execute(f"PRAGMA {name} = {int(value)}")
     try:
         yield
     finally:
-        cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
+        for name, value in before.items():
+            cursor.execute(f"PRAGMA {name} = {value}")
+
+
+def sqlite_bulk_cache(cursor: Any) -> AbstractContextManager[None]:
+    """`BULK_CACHE_KIB` of page cache for the duration, then the connection's own size again."""
+    return sqlite_pragmas(cursor, cache_size=-BULK_CACHE_KIB)
 
 
 @dataclass(frozen=True)

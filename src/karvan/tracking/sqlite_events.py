@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from karvan.tracking.repository import COLUMNS, sqlite_last_seq
+from karvan.tracking.repository import COLUMNS, sqlite_last_seq, sqlite_pragmas
 
 EVENTS = "tracking_events"
 REBUILD_FACTOR = 2
@@ -91,20 +91,13 @@ class SqliteImport:
     def _build_indexes(self) -> None:
         self.cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (EVENTS,))
         present = {r[0] for r in self.cursor.fetchall()}
-        (cache_size,) = self.cursor.execute("PRAGMA cache_size").fetchone()
-        (threads,) = self.cursor.execute("PRAGMA threads").fetchone()
         # The sorter works on every core, in runs the size of the page cache: small runs sort in the
         # processor's caches and merge in parallel (docs/scaling.md: 5,000,000 rows' indexes in 6 s
         # instead of 11, 46 MiB instead of 274)
-        self.cursor.execute(f"PRAGMA threads = {os.cpu_count() or 1}")
-        self.cursor.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
-        try:
+        with sqlite_pragmas(self.cursor, threads=os.cpu_count() or 1, cache_size=-SORT_CACHE_KIB):
             for name, sql in self._indexes.items():
                 if name not in present:
                     self.cursor.execute(sql)
-        finally:
-            self.cursor.execute(f"PRAGMA threads = {int(threads)}")
-            self.cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
     def _insert_again(self) -> None:
         columns = ", ".join(COLUMNS)
